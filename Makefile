@@ -1,0 +1,43 @@
+# Every command a person runs. The venv installs itself from the pinned files on first use.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
+export PYTHONPATH := $(CURDIR)/layers/shared/python:$(CURDIR)/functions:$(CURDIR)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+EMAIL ?=
+PORT ?= 20000
+
+.PHONY: venv run account test lint unit synth simulate bench openapi clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@command -v node >/dev/null || { echo "Node.js 20 is needed for the CDK synth"; exit 1; }
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP) ## start the whole platform locally on http://127.0.0.1:$(PORT)
+	$(PY) -m local.run --port $(PORT)
+
+account: $(STAMP) ## create an account on the running platform: make account EMAIL=a@b.c
+	@test -n "$(EMAIL)" || { echo "usage: make account EMAIL=someone@example.com"; exit 2; }
+	@$(PY) -m local.account --email "$(EMAIL)" --port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(STAMP) ## every test: lint, unit, integration (emulated AWS), infra (CDK synth), e2e
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+synth: $(STAMP) ## synthesize the CDK app into cdk.out (no AWS account needed)
+	$(PY) app.py
+
+openapi: $(STAMP) ## write the client API's OpenAPI document to docs/openapi.json
+	$(PY) -m local.openapi > docs/openapi.json
+
+clean:
+	rm -rf $(VENV) cdk.out .pytest_cache

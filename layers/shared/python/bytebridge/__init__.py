@@ -1,0 +1,1 @@
+"""ByteBridge domain code, shipped to Lambda as the shared layer."""

@@ -1,0 +1,1 @@
+"""Data access: pynamodb models (the one source of truth for table schemas) and their functions."""

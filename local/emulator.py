@@ -1,0 +1,155 @@
+"""Emulated AWS in this process (moto), with our Lambda handlers behind moto's Lambda API.
+
+Two seams route invocations to the real handlers, in-process:
+- LambdaSimpleBackend.invoke: the Invoke API, which Step Functions' lambda:invoke tasks use;
+- LambdaFunction.invoke: event-source triggers (SQS mappings, DynamoDB streams) and async invokes.
+A handler's exception becomes a Lambda function error, which a state machine sees as a failed task.
+
+moto answers calls from several threads (HTTP requests, one thread per Step Functions execution),
+and its conditional writes are check-then-set in Python, so all emulated calls are serialized.
+"""
+
+import importlib
+import json
+import os
+import threading
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from moto import mock_aws
+from moto.awslambda.models import LambdaFunction
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.core.botocore_stubber import BotocoreStubber
+
+from bytebridge.aws import reset_clients
+from bytebridge.settings import resource_name
+from infra.catalog import FUNCTIONS
+
+MOTO_CONFIG = {
+    "stepfunctions": {"execute_state_machine": True},
+    "lambda": {"use_docker": False},
+}
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "POWERTOOLS_SERVICE_NAME": "bytebridge",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "ByteBridge",
+    "POWERTOOLS_DEV": "false",
+}
+
+_AWS_LOCK = threading.RLock()
+
+
+@dataclass
+class LocalContext:
+    """The attributes of a Lambda context that powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = ""
+    invoked_function_arn: str = ""
+    log_group_name: str = "local"
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def _physical_to_handler() -> dict[str, tuple[int, Callable[[Any, Any], Any]]]:
+    table = {}
+    for spec in FUNCTIONS:
+        module_name, attr = spec.handler.rsplit(".", 1)
+        handler = getattr(importlib.import_module(module_name), attr)
+        table[resource_name(spec.name)] = (spec.memory_mb, handler)
+    return table
+
+
+_HANDLERS: dict[str, tuple[int, Callable[[Any, Any], Any]]] = {}
+
+
+def invoke_handler(function_name: str, payload: Any) -> tuple[Any, bool]:
+    """Run our handler for `function_name` (name or ARN). Returns (result, failed)."""
+    name = function_name.split(":function:")[-1].split(":")[0]
+    if not _HANDLERS:
+        _HANDLERS.update(_physical_to_handler())
+    memory, handler = _HANDLERS[name]
+    context = LocalContext(
+        function_name=name,
+        memory_limit_in_mb=memory,
+        aws_request_id=str(uuid.uuid4()),
+        invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
+    )
+    try:
+        return handler(payload, context), False
+    except Exception as exc:  # a handler crash is a Lambda function error, as on AWS
+        return {
+            "errorMessage": str(exc),
+            "errorType": type(exc).__name__,
+            "stackTrace": traceback.format_exception(exc),
+        }, True
+
+
+def _decode(body: Any) -> Any:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    return json.loads(body) if body else {}
+
+
+def _simple_invoke(self, function_name, qualifier, body, headers, response_headers):  # noqa: ARG001
+    result, failed = invoke_handler(function_name, _decode(body))
+    if failed:
+        response_headers["x-amz-function-error"] = "Unhandled"
+    return json.dumps(result).encode("utf-8")
+
+
+def _function_invoke(self, body, request_headers, response_headers):  # noqa: ARG001
+    result, failed = invoke_handler(self.function_name, _decode(body))
+    if failed:
+        response_headers["x-amz-function-error"] = "Unhandled"
+    return json.dumps(result)
+
+
+def _serialized(process_request):
+    def wrapper(self, request):
+        with _AWS_LOCK:
+            return process_request(self, request)
+
+    return wrapper
+
+
+@contextmanager
+def _patched(owner: type, attr: str, replacement: Any) -> Iterator[None]:
+    original = owner.__dict__[attr]
+    setattr(owner, attr, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, attr, original)
+
+
+@contextmanager
+def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
+    """Start emulated AWS for this process; our handlers answer Lambda invocations."""
+    for key, value in FAKE_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ.update(extra_env or {})
+    reset_clients()
+    with (
+        mock_aws(config=MOTO_CONFIG),
+        _patched(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request)),
+        _patched(LambdaSimpleBackend, "invoke", _simple_invoke),
+        _patched(LambdaFunction, "invoke", _function_invoke),
+    ):
+        try:
+            yield
+        finally:
+            reset_clients()

@@ -1,0 +1,66 @@
+"""The platform on this machine: emulated AWS, provisioned resources, the HTTP API, a demo account."""
+
+import json
+import logging
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from bytebridge.logic.accounts import AccountExists, create_account
+from local.emulator import emulated_aws
+from local.gateway import serve
+from local.provision import provision
+
+log = logging.getLogger("bytebridge.local")
+
+# The documented sample credentials, so the documentation's scripts run against the local platform
+# with only the host changed. Local only: deployed stages never create this account.
+DEMO_EMAIL = "demo@bytebridge.local"
+DEMO_USER_ID = "U_10BF4B46DD4811EA93476C96CFDDE73D"
+DEMO_SECRET = "test_78pbttim3mykypuoswidgzor6fv1u2rj"
+
+
+def _create_account_route(body: bytes) -> tuple[int, dict]:
+    try:
+        request = json.loads(body or b"{}")
+        email = str(request["email"]).strip()
+    except (ValueError, KeyError, TypeError):
+        return 400, {"error": 'body must be {"email": "..."}'}
+    if "@" not in email:
+        return 400, {"error": "not an e-mail address"}
+    try:
+        user_id, secret = create_account(email, card_bound=bool(request.get("cardBound", True)))
+    except AccountExists:
+        return 409, {"error": f"an account for {email} exists"}
+    return 200, {"userId": user_id, "secretKey": secret}
+
+
+@dataclass
+class Platform:
+    host: str
+    port: int
+    demo_user_id: str = DEMO_USER_ID
+    demo_secret: str = DEMO_SECRET
+
+    def __post_init__(self) -> None:
+        self._stack = ExitStack()
+        self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> "Platform":
+        self._stack.enter_context(emulated_aws())
+        provision()
+        create_account(DEMO_EMAIL, card_bound=True, secret=DEMO_SECRET, user_id=DEMO_USER_ID)
+        self._server = serve(self.host, self.port, {"/local/accounts": _create_account_route})
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+        self._stack.close()

@@ -1,0 +1,39 @@
+"""`make run`: start the whole platform locally and wait until interrupted."""
+
+import argparse
+import logging
+import signal
+import threading
+
+from local.platform import Platform
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run ByteBridge locally on emulated AWS")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=20000)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    platform = Platform(args.host, args.port).start()
+    print(
+        f"ByteBridge is running on {platform.url}\n"
+        f"  client API:   POST {platform.url}/api/v1/projects (signed; see README)\n"
+        f"  OpenAPI:      GET  {platform.url}/api/v1/openapi.json\n"
+        f"  demo account: userId={platform.demo_user_id} secretKey={platform.demo_secret}\n"
+        "  new account:  make account EMAIL=someone@example.com\n"
+        "Data is kept in memory only: it is gone when this process stops. Ctrl+C to stop.",
+        flush=True,
+    )
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        platform.stop()
+
+
+if __name__ == "__main__":
+    main()
