@@ -38,8 +38,6 @@ def http_function(path: str) -> FunctionSpec | None:
     best = None
     for spec in FUNCTIONS:
         for prefix in spec.http_prefixes:
-            if (path == prefix or path.startswith(prefix + "/")) and (
-                best is None or len(prefix) > best[0]
-            ):
+            if (path == prefix or path.startswith(prefix + "/")) and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), spec)
     return best[1] if best else None

@@ -104,14 +104,14 @@ def _decode(body: Any) -> Any:
     return json.loads(body) if body else {}
 
 
-def _simple_invoke(self, function_name, qualifier, body, headers, response_headers):  # noqa: ARG001
+def _simple_invoke(self, function_name, qualifier, body, headers, response_headers):
     result, failed = invoke_handler(function_name, _decode(body))
     if failed:
         response_headers["x-amz-function-error"] = "Unhandled"
     return json.dumps(result).encode("utf-8")
 
 
-def _function_invoke(self, body, request_headers, response_headers):  # noqa: ARG001
+def _function_invoke(self, body, request_headers, response_headers):
     result, failed = invoke_handler(self.function_name, _decode(body))
     if failed:
         response_headers["x-amz-function-error"] = "Unhandled"

@@ -42,6 +42,7 @@ class ClientApi:
 
     def call(self, path: str, params: dict | None = None, *, body: str | None = None, **overrides) -> dict:
         from client_api.handler import lambda_handler
+
         from local.emulator import LocalContext
 
         if body is None:

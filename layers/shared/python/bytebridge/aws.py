@@ -1,6 +1,6 @@
 """Cached boto3 clients, built lazily so imports stay free of I/O."""
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import boto3
@@ -8,7 +8,7 @@ import boto3
 from bytebridge.settings import get_settings
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     return boto3.client(service, region_name=get_settings().region)
 

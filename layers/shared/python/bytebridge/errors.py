@@ -50,9 +50,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.RESOURCE_LINK_INVALID: (
         "Failed to submit the resource link, please check whether the resource link is too long"
     ),
-    ErrorCode.NO_RESOURCES: (
-        "The project has not uploaded files and cannot be opened, please upload files first"
-    ),
+    ErrorCode.NO_RESOURCES: ("The project has not uploaded files and cannot be opened, please upload files first"),
     ErrorCode.CARD_REQUIRED: "Please bind credit card information in dashboard first",
     ErrorCode.UNDER_REVIEW: "The project is under review",
     ErrorCode.ALREADY_RUNNING: "The project is already in progress, no need to start",
@@ -62,25 +60,19 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CHECKING_STATUS: "Checking for the project status, hold on for a second",
     ErrorCode.START_FAILED: "The project failed to start, please check the project configuration",
     ErrorCode.PAUSED: "The project has been paused",
-    ErrorCode.PAUSE_FAILED: (
-        "Project pause failed, please check the parameter configuration and try again later"
-    ),
+    ErrorCode.PAUSE_FAILED: ("Project pause failed, please check the parameter configuration and try again later"),
     ErrorCode.DELETE_NOT_ALLOWED: "The project can not be deleted now",
     ErrorCode.DELETE_FAILED: "Failed to delete in the current state of the project",
     ErrorCode.RESOURCE_INVALID: "Invalid resource information,Please check resource",
     ErrorCode.UPLOAD_NOT_ALLOWED: "The current project status does not allow to upload resources",
-    ErrorCode.QUERY_FAILED: (
-        "Project information query failed, please check whether the retrieved parameters match"
-    ),
+    ErrorCode.QUERY_FAILED: ("Project information query failed, please check whether the retrieved parameters match"),
     ErrorCode.SIGNATURE_FAILED: "api key signature verification failed",
     ErrorCode.MODIFY_AFTER_OPEN: "Projects that have been opened for delivery review cannot be modified",
 }
 
 # Code 10 is documented twice; the second text is for starting a project whose files are all gone
 # (purged or removed), as opposed to 11, a project that never had any.
-NO_LIVE_RESOURCES_MESSAGE = (
-    "The project has not uploaded files and cannot be opened, please upload files first"
-)
+NO_LIVE_RESOURCES_MESSAGE = "The project has not uploaded files and cannot be opened, please upload files first"
 
 
 class ApiError(Exception):

@@ -21,7 +21,5 @@ def seal(user_id: str, secret: str) -> str:
 
 
 def unseal(user_id: str, ciphertext: str) -> str:
-    out = client("kms").decrypt(
-        CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id)
-    )
+    out = client("kms").decrypt(CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id))
     return out["Plaintext"].decode("utf-8")

@@ -26,13 +26,11 @@ def compute_sign(user_id: str, body: str, timestamp: str, secret: str, sign_type
     if sign_type == SIGN_TYPE_HMAC:
         return hmac.new(secret.encode("utf-8"), text, hashlib.sha256).hexdigest().upper()
     if sign_type == SIGN_TYPE_MD5:
-        return hashlib.md5(text).hexdigest().upper()  # noqa: S324 - the documented wire scheme
+        return hashlib.md5(text).hexdigest().upper()
     raise ValueError(f"unsupported SignType {sign_type!r}")
 
 
-def matches_any(
-    user_id: str, body: str, timestamp: str, secrets: Iterable[str], sign_type: str, given: str
-) -> bool:
+def matches_any(user_id: str, body: str, timestamp: str, secrets: Iterable[str], sign_type: str, given: str) -> bool:
     """True if `given` is the signature under any active secret; every secret is checked in constant time."""
     given_bytes = given.strip().upper().encode("ascii", "replace")
     found = False

@@ -1,6 +1,6 @@
 """Data items: one uploaded resource each, walked through the project's task flow."""
 
-from enum import Enum
+from enum import StrEnum
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
@@ -8,14 +8,14 @@ from pynamodb.models import Model
 from bytebridge.dal.base import BaseMeta, TimestampMs, table
 
 
-class ItemStatus(str, Enum):
+class ItemStatus(StrEnum):
     NOT_STARTED = "notStarted"
     PROCESSING = "processing"
     COMPLETED = "completed"  # reached an end node with a result
     FAILED = "failed"  # could not be labeled (bad resource, flow error)
 
 
-class ResourceType(str, Enum):
+class ResourceType(StrEnum):
     IMAGE = "image"
     AUDIO = "audio"
     TEXT = "text"

@@ -1,6 +1,6 @@
 """Projects: the documented configuration, lifecycle status, and progress counters."""
 
-from enum import Enum
+from enum import StrEnum
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -15,7 +15,7 @@ from pynamodb.models import Model
 from bytebridge.dal.base import BaseMeta, TimestampMs, table
 
 
-class ProjectStatus(str, Enum):
+class ProjectStatus(StrEnum):
     """Lifecycle. The string is what retrieveProject reports; `code` is the number setProject reports."""
 
     DRAFT = "draft"  # created; editable; resources may be added
