@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from bytebridge.dal.base import BaseMeta, TimestampMs, table
@@ -13,6 +13,13 @@ class ItemStatus(StrEnum):
     PROCESSING = "processing"
     COMPLETED = "completed"  # reached an end node with a result
     FAILED = "failed"  # could not be labeled (bad resource, flow error)
+
+
+class Acceptance(StrEnum):
+    PENDING = "pending"  # delivered, waiting for the client (auto-accepted after 21 days)
+    ACCEPTED = "accepted"
+    AUTO_ACCEPTED = "autoAccepted"
+    REJECTED = "rejected"  # re-queued for free rework
 
 
 class ResourceType(StrEnum):
@@ -34,3 +41,15 @@ class ItemModel(Model):
     status = UnicodeAttribute(default=ItemStatus.NOT_STARTED.value)
     created_at = TimestampMs()
     updated_at = TimestampMs()
+
+    # Written by the engine when the item reaches an end node; read by results, acceptance, exports.
+    flow_version = NumberAttribute(null=True)
+    execution_arn = UnicodeAttribute(null=True)
+    # {"endNode": id, "path": [node ids], "answers": {node_id: answer (bytebridge.annotations form)}}
+    result = JSONAttribute(null=True)
+    delivered_at = NumberAttribute(null=True)  # ms; starts the 21-day acceptance window
+    acceptance = UnicodeAttribute(null=True)
+    acceptance_comment = UnicodeAttribute(null=True)
+    accepted_at = NumberAttribute(null=True)
+    rework_count = NumberAttribute(default=0)
+    cost_cents = NumberAttribute(default=0)  # sum of unit prices of the tasks this item went through
