@@ -13,6 +13,13 @@ class FunctionSpec:
     memory_mb: int = 512
     environment: dict[str, str] = field(default_factory=dict)
     http_prefixes: tuple[str, ...] = ()  # API paths this function serves (proxy integration)
+    # EventBridge schedule expression ("rate(1 hour)", "cron(...)"); the local scheduler runs rate() ones too.
+    schedule: str | None = None
+    # What the function may touch on AWS; the CDK app turns each entry into one exact grant (least privilege),
+    # the local runtime ignores it. "table:<base>:read|write" (base = table name without the stage prefix),
+    # "bucket:data|exports:read|write", "queue:<name>:send|consume", "function:<name>:invoke",
+    # "key:secrets:encrypt|decrypt", "email:send", "workflow:<name>:start|respond".
+    access: tuple[str, ...] = ()
 
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
@@ -22,8 +29,135 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Signed client API (documented ByteBridge API)",
         timeout_seconds=29,
         http_prefixes=("/api/v1",),
+        access=(
+            "table:accounts:write",
+            "table:unique-keys:write",
+            "table:seen-requests:write",
+            "table:projects:write",
+            "table:items:write",
+            "table:delivery:write",
+            "table:exports:write",
+            "bucket:exports:read",
+            "queue:callbacks:send",
+            "function:export-job:invoke",
+            "key:secrets:decrypt",
+        ),
+    ),
+    FunctionSpec(
+        name="callback-sender",
+        handler="callback_sender.handler.lambda_handler",
+        description="POSTs signed callback events to clients; retries with backoff, parks failures in the DLQ",
+        timeout_seconds=60,
+        memory_mb=256,
+        access=(
+            "table:accounts:read",
+            "table:projects:read",
+            "table:items:read",
+            "table:delivery:read",
+            "queue:callbacks:send",
+            "queue:callbacks-dlq:send",
+            "key:secrets:decrypt",
+        ),
+    ),
+    FunctionSpec(
+        name="auto-accept",
+        handler="scheduled.handler.auto_accept",
+        description="Accepts delivered items not rejected within 21 days",
+        timeout_seconds=300,
+        memory_mb=256,
+        schedule="rate(1 hour)",
+        access=("table:items:write",),
+    ),
+    FunctionSpec(
+        name="notify-clients",
+        handler="scheduled.handler.notify_clients",
+        description="Mails clients about delivered items (one mail per project per run) and status changes",
+        timeout_seconds=300,
+        memory_mb=256,
+        schedule="rate(10 minutes)",
+        access=("table:accounts:read", "table:projects:read", "table:delivery:write", "email:send"),
+    ),
+    FunctionSpec(
+        name="retention-purge",
+        handler="scheduled.handler.retention_purge",
+        description="Warns about, then purges, stored files of completed (7 d) and idle (30 d) projects",
+        timeout_seconds=900,
+        memory_mb=256,
+        schedule="rate(1 hour)",
+        access=(
+            "table:accounts:read",
+            "table:unique-keys:write",
+            "table:projects:write",
+            "table:items:write",
+            "table:delivery:write",
+            "table:exports:write",
+            "bucket:data:write",
+            "bucket:exports:write",
+            "email:send",
+        ),
+    ),
+    FunctionSpec(
+        name="purge-deleted",
+        handler="scheduled.handler.purge_deleted",
+        description="Removes every trace of deleted projects from S3 and DynamoDB (docs: within 2 hours)",
+        timeout_seconds=900,
+        memory_mb=256,
+        schedule="rate(1 hour)",
+        access=(
+            "table:accounts:read",
+            "table:unique-keys:write",
+            "table:projects:write",
+            "table:items:write",
+            "table:delivery:write",
+            "table:exports:write",
+            "bucket:data:write",
+            "bucket:exports:write",
+            "email:send",
+        ),
+    ),
+    FunctionSpec(
+        name="export-job",
+        handler="export_job.handler.lambda_handler",
+        description="Writes one export (COCO, VOC, labelme, JSON Lines) of a project's results to S3",
+        timeout_seconds=900,
+        memory_mb=1024,
+        access=("table:exports:write", "table:items:read", "table:projects:read", "bucket:exports:write"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str  # logical name; physical name is resource_name(name)
+    description: str
+    visibility_timeout_seconds: int = 30  # ≥ 6× the consumer's timeout when there is one
+    retention_seconds: int = 4 * 24 * 3600
+    dead_letter: str | None = None  # QueueSpec.name receiving a message after max_receive_count receives
+    max_receive_count: int = 5
+    consumer: str | None = None  # FunctionSpec.name fed by an event source mapping (partial batch failures)
+    batch_size: int = 10
+
+
+QUEUES: tuple[QueueSpec, ...] = (
+    QueueSpec(
+        name="callbacks-dlq",
+        description="Callback events that failed every attempt (and poison messages), kept for inspection",
+        retention_seconds=14 * 24 * 3600,
+    ),
+    QueueSpec(
+        name="callbacks",
+        description="Callback events to POST to clients; retries are re-sent with DelaySeconds",
+        visibility_timeout_seconds=6 * 60,
+        dead_letter="callbacks-dlq",
+        max_receive_count=3,
+        consumer="callback-sender",
+    ),
+)
+
+
+# STATE_MACHINES (engine): specs with `name` and `definition` (the ASL file under statemachines/, default
+# "<name>.asl.json"); the CDK app deploys each one (infra/workflow_construct.py). ASL placeholders name catalog
+# entries as infra.asl reads them: ${ConsensusFunctionArn}, ${TasksQueueUrl}, ${ItemsTableName}…
 
 
 def by_name(name: str) -> FunctionSpec:

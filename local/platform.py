@@ -2,14 +2,20 @@
 
 import json
 import logging
+import os
+import socket
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 
+from moto.server import ThreadedMotoServer
+
+from bytebridge.aws import reset_clients
 from bytebridge.logic.accounts import AccountExists, create_account
 from local.emulator import emulated_aws
 from local.gateway import serve
 from local.provision import provision
+from local.scheduler import Scheduler
 
 log = logging.getLogger("bytebridge.local")
 
@@ -41,10 +47,12 @@ class Platform:
     port: int
     demo_user_id: str = DEMO_USER_ID
     demo_secret: str = DEMO_SECRET
+    s3_port: int | None = None  # the S3 endpoint presigned download URLs name; default: port + 1
 
     def __post_init__(self) -> None:
         self._stack = ExitStack()
         self._server = None
+        self._scheduler: Scheduler | None = None
 
     @property
     def url(self) -> str:
@@ -52,14 +60,36 @@ class Platform:
 
     def start(self) -> "Platform":
         self._stack.enter_context(emulated_aws())
+        self._start_s3_endpoint()
         provision()
         create_account(DEMO_EMAIL, card_bound=True, secret=DEMO_SECRET, user_id=DEMO_USER_ID)
         self._server = serve(self.host, self.port, {"/local/accounts": _create_account_route})
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
+        self._scheduler = Scheduler().start()  # EventBridge schedules and SQS pollers, which moto lacks
         return self
 
+    def _start_s3_endpoint(self) -> None:
+        """moto's HTTP server in this process: it serves the same backends as mock_aws, so a presigned export
+        URL (bytebridge.exports.downloads) works for clients outside the process."""
+        port = self.s3_port if self.s3_port is not None else (self.port + 1 if self.port else 0)
+        with socket.socket() as probe:  # ThreadedMotoServer.start() would wait forever on a taken port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.host, port))
+            except OSError as exc:
+                raise OSError(f"cannot serve S3 downloads on {self.host}:{port} ({exc}); choose --s3-port") from exc
+        server = ThreadedMotoServer(self.host, port, verbose=False)
+        server.start()
+        self._stack.callback(server.stop)
+        self.s3_port = server.get_host_and_port()[1]
+        os.environ["S3_PUBLIC_ENDPOINT"] = f"http://{self.host}:{self.s3_port}"
+        reset_clients()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # it logs every request at INFO otherwise
+
     def stop(self) -> None:
+        if self._scheduler:
+            self._scheduler.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()

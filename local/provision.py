@@ -8,7 +8,7 @@ import zipfile
 from bytebridge.aws import client, reset_clients
 from bytebridge.dal.tables import ALL_MODELS
 from bytebridge.settings import get_settings, resource_name
-from infra.catalog import FUNCTIONS
+from infra.catalog import FUNCTIONS, QUEUES
 
 LAMBDA_ROLE = "bytebridge-local-lambda"
 
@@ -65,6 +65,33 @@ def create_functions() -> dict[str, str]:
     return arns
 
 
+def create_queues() -> dict[str, str]:
+    """Every queue of the catalog, dead-letter queues first so redrive policies can name them. No event
+    source mappings here: moto fires them inside send_message, ignoring DelaySeconds and partial batch
+    failures, so the local scheduler polls consumer queues instead (local.scheduler.pump_queue)."""
+    sqs = client("sqs")
+    urls: dict[str, str] = {}
+    for spec in sorted(QUEUES, key=lambda q: q.dead_letter is not None):
+        attributes = {
+            "VisibilityTimeout": str(spec.visibility_timeout_seconds),
+            "MessageRetentionPeriod": str(spec.retention_seconds),
+        }
+        if spec.dead_letter:
+            dlq_arn = sqs.get_queue_attributes(QueueUrl=urls[spec.dead_letter], AttributeNames=["QueueArn"])
+            redrive = {
+                "deadLetterTargetArn": dlq_arn["Attributes"]["QueueArn"],
+                "maxReceiveCount": spec.max_receive_count,
+            }
+            attributes["RedrivePolicy"] = json.dumps(redrive)
+        urls[spec.name] = sqs.create_queue(QueueName=resource_name(spec.name), Attributes=attributes)["QueueUrl"]
+    return urls
+
+
+def verify_sender() -> None:
+    """SES sends only from verified identities (moto enforces it too)."""
+    client("ses").verify_email_identity(EmailAddress=get_settings().notify_from)
+
+
 def provision() -> None:
     """Everything the platform needs, on the emulated AWS that is active in this process."""
     reset_clients()
@@ -72,3 +99,5 @@ def provision() -> None:
     create_tables()
     create_buckets()
     create_functions()
+    create_queues()
+    verify_sender()

@@ -12,14 +12,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run ByteBridge locally on emulated AWS")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=20000)
+    parser.add_argument("--s3-port", type=int, default=None, help="S3 endpoint of download URLs (default: port+1)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    platform = Platform(args.host, args.port).start()
+    platform = Platform(args.host, args.port, s3_port=args.s3_port).start()
     print(
         f"ByteBridge is running on {platform.url}\n"
         f"  client API:   POST {platform.url}/api/v1/projects (signed; see README)\n"
         f"  OpenAPI:      GET  {platform.url}/api/v1/openapi.json\n"
+        f"  downloads:    presigned export URLs point at http://{args.host}:{platform.s3_port} (local S3)\n"
         f"  demo account: userId={platform.demo_user_id} secretKey={platform.demo_secret}\n"
         "  new account:  make account EMAIL=someone@example.com\n"
         "Data is kept in memory only: it is gone when this process stops. Ctrl+C to stop.",

@@ -1,27 +1,139 @@
 """The signed client API (docs: ByteBridge API). Thin: routes authenticate, parse, call logic, wrap;
-documented business errors are mapped to the envelope here, in one place."""
+errors are mapped to the documented envelope here, in one place:
+
+- documented business errors (ApiError, codes 2–28): HTTP 200, the code in the envelope, as documented;
+- a body that fails validation: code 2 (3 if it is not JSON), answered only to an authenticated caller;
+- an unknown path under /api/: code 4 for POST; any other method (but GET of the OpenAPI document): code 5;
+- anything unexpected: logged, HTTP 500 with code 1, so gateways, alarms and client retries see a failure.
+"""
+
+import json
+import threading
+from functools import cache
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.envelope import failure
-from bytebridge.errors import ApiError
-from client_api import projects_routes
-from client_api.projects_routes import json_response
-from client_api.signed import body_user_id
+from bytebridge.errors import ApiError, ErrorCode
+from client_api import exports_routes, projects_routes, results_routes
+from client_api.signed import authenticate_event, body_user_id
+
+OPENAPI_PATH = "/api/v1/openapi.json"
 
 logger = Logger(service="client-api")
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(projects_routes.router)
+app.include_router(results_routes.router)
+app.include_router(exports_routes.router)
+
+# Powertools keeps the current event and request context on the resolver class, as Lambda runs one request at
+# a time per process; the local gateway's threads must do the same.
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
+
+
+def _envelope(error: ApiError, status_code: int = 200) -> Response:
+    body = failure(error, body_user_id(app.current_event))
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
 
 
 @app.exception_handler(ApiError)
 def handle_api_error(error: ApiError) -> Response:
     logger.info("api error", extra={"code": int(error.code), "detail": error.detail})
-    return json_response(failure(error, body_user_id(app.current_event.body)))
+    return _envelope(error)
+
+
+def _first_problem(errors: list[dict]) -> str:
+    first = errors[0] if errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ())[1:])  # drop the leading "body"
+    return f"{where}: {first.get('msg', 'invalid')}" if where else first.get("msg", "invalid body")
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_body(error: RequestValidationError) -> Response:
+    errors = list(error.errors())
+    if any(e.get("loc", ("",))[0] == "response" for e in errors):  # our answer failed its model: a bug
+        return handle_unexpected(error)
+    try:
+        authenticate_event(app)  # unsigned callers get the signature's verdict, not our field list
+    except ApiError as auth_error:
+        return handle_api_error(auth_error)
+    return handle_api_error(ApiError(ErrorCode.PARAMETER_INVALID, _first_problem(errors)))
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def handle_unsupported_content_type(error: RequestUnsupportedContentType) -> Response:
+    return handle_api_error(ApiError(ErrorCode.JSON_PARSE_FAILED, "send the body as application/json"))
+
+
+@app.exception_handler(UnicodeDecodeError)
+def handle_undecodable_body(error: UnicodeDecodeError) -> Response:
+    return handle_api_error(ApiError(ErrorCode.JSON_PARSE_FAILED, "body is not UTF-8 text"))
+
+
+@app.not_found
+def handle_unknown_route(error: NotFoundError) -> Response:
+    if app.current_event.http_method.upper() != "POST":
+        return handle_api_error(ApiError(ErrorCode.PERMISSION_DENIED, "the API answers POST only"))
+    return handle_api_error(ApiError(ErrorCode.URL_INVALID, f"no API at {app.current_event.path}"))
+
+
+@app.exception_handler(Exception)
+def handle_unexpected(error: Exception) -> Response:
+    logger.exception("unexpected error")
+    return _envelope(ApiError(ErrorCode.UNKNOWN), status_code=500)
+
+
+@app.get(OPENAPI_PATH, include_in_schema=False)
+def get_openapi_document():  # no return annotation: the document is not described by itself
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document())
+
+
+@cache
+def openapi_document() -> str:
+    """The client API's OpenAPI 3.1 document (docs/openapi.json is this, committed)."""
+    signature_headers = {
+        "Timestamp": "Request time, epoch milliseconds (digits only; within 5 minutes of the server's clock)",
+        "SignType": '"md5" (documented) or "HMAC-SHA256"',
+        "RequestSign": (
+            "upper-case hex of md5 (or HMAC-SHA256 keyed by the secret) over "
+            '"userID=<userId>&Body=<body as sent>&SignType=md5&Timestamp=<Timestamp>&secretKey=<secret>"'
+        ),
+    }
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title="ByteBridge client API",
+            version="1.0.0",
+            description=(
+                "The signed HTTP API of the ByteBridge documentation. Every call is a POST of "
+                '{"userId": ..., "params": {...}} signed with the account\'s secret key; every answer is the '
+                'envelope {"code", "successMsg" | "errorMsg", "timestamp", "userId", "data"}. Documented '
+                "errors (codes 2-28) come with HTTP 200; code 1 (unknown error) with HTTP 500."
+            ),
+            security_schemes={
+                name: APIKey(name=name, in_=APIKeyIn.header, description=text)
+                for name, text in signature_headers.items()
+            },
+            security=[{name: [] for name in signature_headers}],
+        )
+    )
+    # Invalid bodies are answered with code 2 inside the envelope, never with powertools' HTTP 422.
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        document["components"]["schemas"].pop(name, None)
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict, context) -> dict:
-    return app.resolve(event, context)
+    with _ONE_REQUEST_AT_A_TIME:
+        return app.resolve(event, context)

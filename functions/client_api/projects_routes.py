@@ -1,21 +1,51 @@
-"""The five documented project calls."""
+"""The five documented project calls. Each authenticates (signed_post), then calls one logic function."""
 
-import json
-
-from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from bytebridge.envelope import success
-from client_api.signed import signed_body
+from bytebridge.logic import project_state, projects, resources
+from bytebridge.models.client_api import (
+    AlterStateRequest,
+    AlterStateResponse,
+    CreateProjectRequest,
+    CreateProjectResponse,
+    RetrieveProjectRequest,
+    RetrieveProjectResponse,
+    SetProjectRequest,
+    SetProjectResponse,
+    SubmitResourceRequest,
+    SubmitResourceResponse,
+)
+from client_api.signed import signed_account, signed_post
 
 router = Router()
 
 
-def json_response(body: dict) -> Response:
-    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+@signed_post(router, "/api/v1/projects", CreateProjectResponse, "Create a project")
+def create_project(request: CreateProjectRequest) -> CreateProjectResponse:
+    account = signed_account(router)
+    return success(account.user_id, projects.create_project(account, request.params))
 
 
-@router.post("/api/v1/projects")
-def create_project() -> Response:
-    body, account = signed_body(router)
-    return json_response(success(account.user_id, {"echo": body.get("params")}))
+@signed_post(router, "/api/v1/projects/setProject", SetProjectResponse, "Change a project before it is started")
+def set_project(request: SetProjectRequest) -> SetProjectResponse:
+    account = signed_account(router)
+    return success(account.user_id, projects.update_project(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/retrieveProject", RetrieveProjectResponse, "A project and its progress")
+def retrieve_project(request: RetrieveProjectRequest) -> RetrieveProjectResponse:
+    account = signed_account(router)
+    return success(account.user_id, projects.retrieve_project(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/submitResource", SubmitResourceResponse, "Add data items by link")
+def submit_resource(request: SubmitResourceRequest) -> SubmitResourceResponse:
+    account = signed_account(router)
+    return success(account.user_id, resources.submit_resources(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/alterState", AlterStateResponse, "Start, pause or delete a project")
+def alter_state(request: AlterStateRequest) -> AlterStateResponse:
+    account = signed_account(router)
+    return success(account.user_id, project_state.alter_state(account, request.params))

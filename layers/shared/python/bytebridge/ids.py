@@ -1,4 +1,5 @@
-"""Identifier shapes from the documented samples: U_<32 hex>, p<n>_<8 chars>, test_<32 chars>."""
+"""Identifier shapes from the documented samples: U_<32 hex>, p<n>_<8 chars>, test_<32 chars>; and item ids,
+which sort by creation time so a time window is a key-range query."""
 
 import secrets
 import string
@@ -14,6 +15,22 @@ def new_user_id() -> str:
 
 def new_project_id(sequence: int) -> str:
     return f"p{sequence}_" + "".join(secrets.choice(_ALNUM) for _ in range(8))
+
+
+def new_item_id(created_ms: int, position: int = 0) -> str:
+    """i<13-digit ms><4-digit position in its upload call><6 random chars>: sorts by creation time, then by
+    upload order within one call, so a query pages items in upload order and a time window is a key range."""
+    return f"i{created_ms:013d}{position:04d}" + "".join(secrets.choice(_ALNUM) for _ in range(6))
+
+
+def item_id_range(start_ms: int, end_ms: int) -> tuple[str, str]:
+    """Inclusive key bounds covering every item id created from start_ms to end_ms (both inclusive)."""
+    return f"i{start_ms:013d}", f"i{end_ms:013d}~"  # "~" sorts after every digit and letter
+
+
+def new_export_id(created_ms: int) -> str:
+    """e<13-digit ms><6 random chars>: a project's exports sort by request time (newest last)."""
+    return f"e{created_ms:013d}" + "".join(secrets.choice(_ALNUM) for _ in range(6))
 
 
 def new_secret_key(prefix: str = "test") -> str:

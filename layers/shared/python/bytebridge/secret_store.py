@@ -2,9 +2,23 @@
 dump (or a ciphertext copied onto another account) reveals nothing."""
 
 import base64
+import logging
+from functools import cache
 
 from bytebridge.aws import client
 from bytebridge.settings import get_settings
+
+# botocore logs whole request and response bodies at DEBUG: for KMS those are the plaintext secrets.
+_PAYLOAD_LOGGERS = ("botocore.endpoint", "botocore.parsers")
+
+
+@cache
+def _keep_payloads_out_of_logs() -> None:
+    """Never let a DEBUG log level anywhere print a secret on its way to or from KMS."""
+    for name in _PAYLOAD_LOGGERS:
+        wire_logger = logging.getLogger(name)
+        if wire_logger.level < logging.INFO:  # unset (inherits, maybe DEBUG later) or DEBUG
+            wire_logger.setLevel(logging.INFO)
 
 
 def _context(user_id: str) -> dict[str, str]:
@@ -12,6 +26,7 @@ def _context(user_id: str) -> dict[str, str]:
 
 
 def seal(user_id: str, secret: str) -> str:
+    _keep_payloads_out_of_logs()
     out = client("kms").encrypt(
         KeyId=get_settings().secrets_key_id,
         Plaintext=secret.encode("utf-8"),
@@ -21,5 +36,6 @@ def seal(user_id: str, secret: str) -> str:
 
 
 def unseal(user_id: str, ciphertext: str) -> str:
+    _keep_payloads_out_of_logs()
     out = client("kms").decrypt(CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id))
     return out["Plaintext"].decode("utf-8")

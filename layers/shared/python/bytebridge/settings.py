@@ -26,7 +26,12 @@ class Settings(BaseModel):
     exports_bucket: str = Field(default_factory=lambda: resource_name("exports"))
     state_machine_arn: str = ""
     presign_seconds: int = Field(default=900, ge=60)
+    # Endpoint that presigned download URLs name, when it is not AWS's (the local runtime's S3 server).
+    s3_public_endpoint: str = ""
     notify_from: str = "noreply@bytebridge.local"
+    # Callback retries wait base·4^(attempt-1) seconds (SQS caps one delay at 900 s); tests set 0.
+    callback_retry_base_seconds: int = Field(default=10, ge=0, le=900)
+    callback_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 _ENV = {
@@ -37,7 +42,10 @@ _ENV = {
     "exports_bucket": "EXPORTS_BUCKET",
     "state_machine_arn": "STATE_MACHINE_ARN",
     "presign_seconds": "PRESIGN_SECONDS",
+    "s3_public_endpoint": "S3_PUBLIC_ENDPOINT",
     "notify_from": "NOTIFY_FROM",
+    "callback_retry_base_seconds": "CALLBACK_RETRY_BASE_SECONDS",
+    "callback_timeout_seconds": "CALLBACK_TIMEOUT_SECONDS",
 }
 
 

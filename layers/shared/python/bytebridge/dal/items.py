@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from bytebridge.dal.base import BaseMeta, TimestampMs, table
@@ -29,6 +30,31 @@ class ResourceType(StrEnum):
     GRAPHIC = "graphic"
 
 
+class AcceptanceIndex(GlobalSecondaryIndex):
+    """Items by acceptance state, oldest delivery first: the 21-day auto-acceptance queries
+    acceptance="pending" with delivered_at older than the window instead of scanning. Sparse: only delivered
+    items (with both attributes) are indexed. Keys only: the job re-reads each item before its conditional write."""
+
+    class Meta:
+        index_name = "acceptance-delivered"
+        projection = KeysOnlyProjection()
+
+    acceptance = UnicodeAttribute(hash_key=True)
+    delivered_at = NumberAttribute(range_key=True)
+
+
+class DeliveredIndex(GlobalSecondaryIndex):
+    """A project's delivered items in delivery order (sparse on delivered_at): listResults pages "what was
+    delivered since T" as a key range instead of filtering the whole project."""
+
+    class Meta:
+        index_name = "project-delivered"
+        projection = AllProjection()
+
+    project_id = UnicodeAttribute(hash_key=True)
+    delivered_at = NumberAttribute(range_key=True)
+
+
 class ItemModel(Model):
     class Meta(BaseMeta):
         table_name = table("items")
@@ -53,3 +79,6 @@ class ItemModel(Model):
     accepted_at = NumberAttribute(null=True)
     rework_count = NumberAttribute(default=0)
     cost_cents = NumberAttribute(default=0)  # sum of unit prices of the tasks this item went through
+
+    acceptance_index = AcceptanceIndex()
+    delivered_index = DeliveredIndex()

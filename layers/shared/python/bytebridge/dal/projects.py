@@ -92,6 +92,11 @@ class ProjectModel(Model):
     failed_count = NumberAttribute(default=0)
     output_count = NumberAttribute(default=0)
     amount_spent_cents = NumberAttribute(default=0)
+    # URLs ever accepted by submitResource; unlike item_count it never drops when files are purged, so
+    # starting a project whose files are all gone answers code 10's second text, not 11 ("never uploaded").
+    resources_submitted = NumberAttribute(default=0)
+    # Set while a start is in flight (ms it expires): a concurrent second start answers code 18.
+    start_lock_until = TimestampMs(null=True)
 
     project_id_index = ProjectIdIndex()
     status_index = ProjectStatusIndex()

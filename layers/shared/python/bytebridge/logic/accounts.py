@@ -1,6 +1,7 @@
 """Accounts and key rotation: at most two active secrets, so a client can roll keys without downtime."""
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import size
 
 from bytebridge import ids, secret_store
 from bytebridge.dal.accounts import AccountModel, SecretEntry
@@ -63,7 +64,7 @@ def rotate_secret(user_id: str) -> tuple[str, str]:
     entry = SecretEntry(key_id=key_id, ciphertext=secret_store.seal(user_id, secret), created_at=now_ms())
     account.update(
         actions=[AccountModel.secrets.set(AccountModel.secrets.append([entry]))],
-        condition=AccountModel.secrets.size() < MAX_ACTIVE_SECRETS,
+        condition=size(AccountModel.secrets) < MAX_ACTIVE_SECRETS,
     )
     return key_id, secret
 
@@ -76,5 +77,5 @@ def revoke_secret(user_id: str, key_id: str) -> None:
         raise ValueError("unknown key or last active key")
     account.update(
         actions=[AccountModel.secrets.set(keep)],
-        condition=AccountModel.secrets.size() == len(account.secrets),
+        condition=size(AccountModel.secrets) == len(account.secrets),
     )

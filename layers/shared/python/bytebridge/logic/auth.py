@@ -1,5 +1,6 @@
-"""Request authentication for the signed client API: the documented MD5 signature, checked with a
-timestamp window, replay protection and constant-time comparison. Secrets never leave this module."""
+"""Request authentication for the signed client API: the documented MD5 signature (or its HMAC-SHA256
+variant over the same string), checked against every active secret of the account in constant time, with a
+timestamp window and replay protection (across all endpoints). Secrets never leave this module."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,9 @@ from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.logic.accounts import active_secrets, get_account
 from bytebridge.settings import get_settings
+
+MAX_TIMESTAMP_DIGITS = 15  # epoch ms has 13 digits until the year 2286
+MAX_USER_ID_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ def parse_signature_headers(headers: dict[str, str]) -> SignedRequest:
     request_sign = _header(headers, "RequestSign")
     if not timestamp or not request_sign or not sign_type:
         raise ApiError(ErrorCode.PARAMETER_INVALID, "headers Timestamp, SignType and RequestSign are required")
-    if not timestamp.isdigit() or not timestamp.isascii():
+    # ASCII digits only (str.isdigit alone admits "²" and other scripts' digits), and short enough that
+    # int() is cheap and cannot raise on Python's digit limit.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > MAX_TIMESTAMP_DIGITS:
         raise ApiError(ErrorCode.JSON_PARSE_FAILED, "header Timestamp must be milliseconds, digits only")
     normalized = next((t for t in signing.SIGN_TYPES if t.lower() == sign_type.strip().lower()), None)
     if normalized is None:
@@ -49,7 +55,8 @@ def authenticate(headers: dict[str, str], body: str, user_id: str, now_ms: int) 
     window_ms = get_settings().signature_window_seconds * 1000
     if abs(now_ms - int(signed.timestamp)) > window_ms:
         raise ApiError(ErrorCode.SIGNATURE_FAILED, "Timestamp is outside the accepted window")
-    account = get_account(user_id)
+    # An id no account can have is not looked up (a key over DynamoDB's size limit would fail the read).
+    account = get_account(user_id) if 0 < len(user_id) <= MAX_USER_ID_LENGTH else None
     if account is None:
         raise ApiError(ErrorCode.USER_NOT_FOUND)
     if not signing.matches_any(

@@ -1,0 +1,44 @@
+"""Results calls of the signed client API (docs "项目结果" is empty; designed in the documented style): page
+through results, fetch one with its judgments, accept or reject, and set the project's callback URL."""
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from bytebridge.delivery import acceptance, callbacks, results
+from bytebridge.envelope import success
+from bytebridge.models.results import (
+    AcceptResultsRequest,
+    AcceptResultsResponse,
+    ListResultsRequest,
+    ListResultsResponse,
+    RetrieveResultRequest,
+    RetrieveResultResponse,
+    SetCallbackRequest,
+    SetCallbackResponse,
+)
+from client_api.signed import signed_account, signed_post
+
+router = Router()
+
+
+@signed_post(router, "/api/v1/projects/listResults", ListResultsResponse, "Page through a project's results")
+def list_results(request: ListResultsRequest) -> ListResultsResponse:
+    account = signed_account(router)
+    return success(account.user_id, results.list_results(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/retrieveResult", RetrieveResultResponse, "One result and its judgments")
+def retrieve_result(request: RetrieveResultRequest) -> RetrieveResultResponse:
+    account = signed_account(router)
+    return success(account.user_id, results.retrieve_result(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/acceptResults", AcceptResultsResponse, "Accept or reject delivered items")
+def accept_results(request: AcceptResultsRequest) -> AcceptResultsResponse:
+    account = signed_account(router)
+    return success(account.user_id, acceptance.decide(account, request.params))
+
+
+@signed_post(router, "/api/v1/projects/setCallback", SetCallbackResponse, "Set or remove the callback URL")
+def set_callback(request: SetCallbackRequest) -> SetCallbackResponse:
+    account = signed_account(router)
+    return success(account.user_id, callbacks.set_callback(account, request.params))

@@ -1,0 +1,43 @@
+"""The scheduled jobs, one entry point each (EventBridge schedules on AWS, the local scheduler thread here;
+infra.catalog holds their rates). Every job is idempotent: a repeated or overlapping run changes nothing
+more, so a schedule's at-least-once delivery is harmless."""
+
+from dataclasses import asdict
+
+from aws_lambda_powertools import Logger
+
+from bytebridge.delivery import acceptance, notify, retention
+
+logger = Logger(service="scheduled")
+
+
+@logger.inject_lambda_context
+def auto_accept(event: dict, context) -> dict:
+    """Accept items nobody rejected within 21 days of delivery."""
+    report = asdict(acceptance.auto_accept())
+    logger.info("auto-accept", extra=report)
+    return report
+
+
+@logger.inject_lambda_context
+def notify_clients(event: dict, context) -> dict:
+    """Mail each client once per project about newly delivered items and status changes."""
+    report = asdict(notify.send_pending_notices())
+    logger.info("notify", extra=report)
+    return report
+
+
+@logger.inject_lambda_context
+def retention_purge(event: dict, context) -> dict:
+    """Warn about, then purge, stored files of projects completed 7 days ago or idle drafts (30 days)."""
+    report = asdict(retention.run_retention())
+    logger.info("retention", extra=report)
+    return report
+
+
+@logger.inject_lambda_context
+def purge_deleted(event: dict, context) -> dict:
+    """Remove every trace of deleted projects (within 2 hours of the delete: this runs hourly)."""
+    purged = retention.purge_deleted_projects()
+    logger.info("purge deleted", extra={"purged": purged})
+    return {"purged": purged}

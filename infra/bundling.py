@@ -1,0 +1,72 @@
+"""The shared layer's asset: our `bytebridge` package plus the pinned runtime requirements, installed for
+Lambda's arm64 Python 3.11 by a local pip run (no Docker). Bundling runs only for stacks the CDK CLI deploys;
+a plain `python app.py` (make synth, tests) skips it through the `aws:cdk:bundling-stacks` context."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+from infra.asl import ROOT
+
+LAYER_SOURCE = ROOT / "layers" / "shared"
+PIN_FILES = (ROOT / "requirements.txt", ROOT / "constraints.txt")
+# Lambda's python3.11 runs on Amazon Linux 2 (glibc 2.26): only manylinux2014 (glibc 2.17) wheels load there.
+# A package publishing only manylinux_2_28 wheels makes pip fail here, at deploy, instead of at import in Lambda.
+PLATFORMS = ("manylinux2014_aarch64",)
+PYTHON_VERSION = "3.11"
+IGNORED = ("__pycache__", "*.pyc")
+
+
+def pip_command(target: Path) -> list[str]:
+    """Wheels only, for Lambda's platform: pip never builds or picks a wheel for the machine running the deploy."""
+    requirements, constraints = PIN_FILES
+    return [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+        *(arg for platform in PLATFORMS for arg in ("--platform", platform)),
+        "--python-version", PYTHON_VERSION, "--implementation", "cp",
+        "--only-binary=:all:", "--target", str(target),
+        "-r", str(requirements), "-c", str(constraints),
+    ]  # fmt: skip
+
+
+def source_hash() -> str:
+    """Changes when our code or a pin changes: the asset hash of a bundled asset must not depend on the
+    (skipped-at-synth) bundling output, nor miss a requirements change outside the layer folder."""
+    digest = hashlib.sha256(" ".join(PLATFORMS).encode())
+    sources = sorted(p for p in LAYER_SOURCE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    labelled = [(str(p.relative_to(LAYER_SOURCE)), p) for p in sources if p.suffix != ".pyc"]
+    for label, path in [*labelled, *((p.name, p) for p in PIN_FILES)]:
+        digest.update(label.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@jsii.implements(ILocalBundling)
+class PipLayerBundler:
+    """Copies the layer's python/ folder and pip-installs the pinned requirements next to it."""
+
+    def try_bundle(self, output_dir: str, *args, **kwargs) -> bool:
+        target = Path(output_dir) / "python"
+        shutil.copytree(LAYER_SOURCE / "python", target, ignore=shutil.ignore_patterns(*IGNORED), dirs_exist_ok=True)
+        subprocess.run(pip_command(target), check=True)
+        return True  # never fall back to Docker: a pip failure raises and stops the deploy with its message
+
+
+def layer_code() -> lambda_.AssetCode:
+    return lambda_.Code.from_asset(
+        str(LAYER_SOURCE),
+        asset_hash_type=AssetHashType.CUSTOM,
+        asset_hash=source_hash(),
+        exclude=list(IGNORED),
+        bundling=BundlingOptions(
+            # Required by the API; never pulled, since the local bundler either bundles or raises.
+            image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.11"),
+            local=PipLayerBundler(),
+        ),
+    )

@@ -1,0 +1,119 @@
+"""Turns the `access` entries of infra.catalog into exact CDK grants: one entry, one grant on one named
+resource (table.grant_read_data, queue.grant_send_messages, state_machine.grant_task_response…).
+An entry naming something the stack does not have fails the synth, so a typo cannot deploy a function
+that is denied at run time."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra.asl import pascal
+from infra.catalog import FunctionSpec
+from infra.config import StageConfig
+
+
+def state_machine_arn(scope: Construct, config: StageConfig, name: str) -> str:
+    """A state machine's ARN from its name alone: functions that start executions get it in their environment
+    without a reference to the machine, whose definition may in turn reference those functions (no cycle)."""
+    return Stack.of(scope).format_arn(
+        service="states",
+        resource="stateMachine",
+        resource_name=config.name(name),
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+def workflow_environment(scope: Construct, config: StageConfig, spec: FunctionSpec) -> dict[str, str]:
+    """STATE_MACHINE_ARN (bytebridge.settings) for a function allowed to start one workflow."""
+    started = [
+        entry.split(":")[1] for entry in spec.access if entry.startswith("workflow:") and entry.endswith(":start")
+    ]
+    if len(started) > 1:
+        raise ValueError(f"{spec.name}: settings hold one STATE_MACHINE_ARN, access starts {started}")
+    return {"STATE_MACHINE_ARN": state_machine_arn(scope, config, started[0])} if started else {}
+
+
+@dataclass
+class Resources:
+    """What grants can name, by catalog name."""
+
+    config: StageConfig
+    tables: dict[str, dynamodb.Table]
+    buckets: dict[str, s3.Bucket]
+    secrets_key: kms.Key
+    functions: dict[str, lambda_.Function] = field(default_factory=dict)
+    queues: dict[str, sqs.Queue] = field(default_factory=dict)
+    state_machine_names: tuple[str, ...] = ()
+    _imported: dict[str, sfn.IStateMachine] = field(default_factory=dict)
+
+    def _workflow(self, scope: Construct, name: str) -> sfn.IStateMachine:
+        if name not in self.state_machine_names:
+            raise KeyError(name)
+        if name not in self._imported:
+            # Imported by ARN (see state_machine_arn): grants on it do not depend on the machine resource.
+            stack = Stack.of(scope)
+            arn = state_machine_arn(stack, self.config, name)
+            self._imported[name] = sfn.StateMachine.from_state_machine_arn(stack, f"Imported{pascal(name)}", arn)
+        return self._imported[name]
+
+    def _email_identities(self, scope: Construct) -> list[str]:
+        """SES checks the sending identity: the notify_from address and its domain, nothing else."""
+        return [
+            Stack.of(scope).format_arn(service="ses", resource="identity", resource_name=identity)
+            for identity in (self.config.notify_from, self.config.notify_domain)
+        ]
+
+    def grant_all(self, function: lambda_.Function, spec: FunctionSpec) -> None:
+        for entry in spec.access:
+            try:
+                self._grant(function, *entry.split(":"))
+            except (TypeError, KeyError) as exc:
+                raise ValueError(f"{spec.name}: cannot grant {entry!r} (unknown {exc})") from exc
+
+    def _grant(self, function: lambda_.Function, kind: str, name: str, mode: str | None = None) -> None:
+        if kind == "email" and name == "send" and mode is None:
+            statement = iam.PolicyStatement(
+                actions=["ses:SendEmail", "ses:SendRawEmail"], resources=self._email_identities(function)
+            )
+            function.add_to_role_policy(statement)
+            return
+        grants: dict[str, Callable[[], object]]
+        if kind == "table":
+            table = self.tables[name]
+            grants = {
+                "read": lambda: table.grant_read_data(function),
+                "write": lambda: table.grant_read_write_data(function),
+            }
+        elif kind == "bucket":
+            bucket = self.buckets[name]
+            grants = {"read": lambda: bucket.grant_read(function), "write": lambda: bucket.grant_read_write(function)}
+        elif kind == "queue":
+            queue = self.queues[name]
+            grants = {
+                "send": lambda: queue.grant_send_messages(function),
+                "consume": lambda: queue.grant_consume_messages(function),
+            }
+        elif kind == "function":
+            target = self.functions[name]
+            grants = {"invoke": lambda: target.grant_invoke(function)}
+        elif kind == "key" and name == "secrets":
+            key = self.secrets_key
+            grants = {"encrypt": lambda: key.grant_encrypt(function), "decrypt": lambda: key.grant_decrypt(function)}
+        elif kind == "workflow":
+            machine = self._workflow(function, name)
+            grants = {
+                "start": lambda: machine.grant_start_execution(function),
+                "respond": lambda: machine.grant_task_response(function),
+            }
+        else:
+            raise KeyError(kind)
+        grants[mode]()

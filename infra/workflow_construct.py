@@ -1,0 +1,128 @@
+"""The item workflow: every queue of infra.catalog.QUEUES (with its dead-letter queue and consumer), and every
+state machine of infra.catalog.STATE_MACHINES, deployed from its ASL file in statemachines/.
+
+ASL placeholders (`${ConsensusFunctionArn}`, `${TasksQueueUrl}`…, see infra.asl) are resolved by catalog name,
+so an ASL file needs no CDK-side list; each one also grants the state machine exactly what it needs on that
+resource (invoke, send, read/write)."""
+
+from collections.abc import Callable, Iterable
+
+from aws_cdk import Duration
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra import asl
+from infra.asl import pascal
+from infra.catalog import QueueSpec
+from infra.config import StageConfig
+from infra.data_construct import DataConstruct
+from infra.nag import acknowledge
+
+
+class WorkflowConstruct(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: StageConfig,
+        data: DataConstruct,
+        functions: dict[str, lambda_.Function],
+        queues: Iterable[QueueSpec],
+        state_machines: Iterable,
+    ) -> None:
+        super().__init__(scope, id)
+        self.config = config
+        self.data = data
+        self.functions = functions
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dead_letter_queues: dict[str, sqs.Queue] = {}
+        # Dead-letter queues first, so a redrive policy can name its target.
+        for spec in sorted(queues, key=lambda q: q.dead_letter is not None):
+            self._queue(spec)
+        self.state_machines = {spec.name: self._state_machine(spec) for spec in state_machines}
+
+    def _queue(self, spec: QueueSpec) -> None:
+        dead_letter = None
+        if spec.dead_letter:
+            target = self.queues[spec.dead_letter]
+            self.dead_letter_queues[spec.dead_letter] = target
+            dead_letter = sqs.DeadLetterQueue(max_receive_count=spec.max_receive_count, queue=target)
+        queue = sqs.Queue(
+            self,
+            f"{pascal(spec.name)}Queue",
+            queue_name=self.config.name(spec.name),
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.data.data_key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(spec.visibility_timeout_seconds),
+            retention_period=Duration.seconds(spec.retention_seconds),
+            dead_letter_queue=dead_letter,
+            removal_policy=self.config.removal_policy,
+        )
+        self.queues[spec.name] = queue
+        if spec.consumer:
+            consumer = self.functions[spec.consumer]
+            if spec.visibility_timeout_seconds < 6 * consumer.timeout.to_seconds():
+                raise ValueError(f"queue {spec.name}: visibility timeout must be ≥ 6× {spec.consumer}'s timeout")
+            consumer.add_event_source(
+                sources.SqsEventSource(queue, batch_size=spec.batch_size, report_batch_item_failures=True)
+            )
+
+    def _resolve(self, placeholder: asl.Placeholder) -> tuple[str, Callable[[sfn.StateMachine], object]]:
+        """(value, grant) for one ASL placeholder: the resource's attribute, and what the machine needs on it."""
+        named = {
+            "function": self.functions,
+            "queue": self.queues,
+            "table": self.data.tables,
+            "bucket": self.data.buckets,
+        }
+        resource = named[placeholder.kind][placeholder.target(list(named[placeholder.kind]))]
+        values = {
+            ("function", "arn"): lambda: (resource.function_arn, resource.grant_invoke),
+            ("queue", "url"): lambda: (resource.queue_url, resource.grant_send_messages),
+            ("queue", "arn"): lambda: (resource.queue_arn, resource.grant_send_messages),
+            ("table", "name"): lambda: (resource.table_name, resource.grant_read_write_data),
+            ("table", "arn"): lambda: (resource.table_arn, resource.grant_read_write_data),
+            ("bucket", "name"): lambda: (resource.bucket_name, resource.grant_read_write),
+        }
+        return values[(placeholder.kind, placeholder.attribute)]()
+
+    def _state_machine(self, spec) -> sfn.StateMachine:
+        definition = asl.definition_path(spec).read_text()
+        resolved = {p.text: self._resolve(p) for p in asl.placeholders(definition)}
+        name = self.config.name(spec.name)
+        machine = sfn.StateMachine(
+            self,
+            f"{pascal(spec.name)}StateMachine",
+            state_machine_name=name,
+            state_machine_type=sfn.StateMachineType.STANDARD,  # task tokens need Standard
+            definition_body=sfn.DefinitionBody.from_string(definition),
+            definition_substitutions={key: value for key, (value, _) in resolved.items()},
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=logs.LogGroup(
+                    self,
+                    f"{pascal(spec.name)}Logs",
+                    log_group_name=f"/aws/vendedlogs/states/{name}",
+                    retention=self.config.log_retention,
+                    removal_policy=self.config.removal_policy,
+                ),
+                level=sfn.LogLevel.ALL,
+                # Events only: state inputs and outputs carry clients' data and answers.
+                include_execution_data=False,
+            ),
+        )
+        for _, grant in resolved.values():
+            grant(machine)
+        acknowledge(
+            machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "log delivery (logs:CreateLogDelivery, ...) and X-Ray (PutTraceSegments, GetSamplingRules) have no "
+            "resource-level permissions; that is all Resource::* covers on this role",
+        )
+        return machine

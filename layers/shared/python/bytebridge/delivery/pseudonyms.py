@@ -1,0 +1,24 @@
+"""Worker pseudonyms: stable within a project (a client can see that two judgments came from one annotator),
+unlinkable across projects and irreversible without the project's salt, which never leaves the table."""
+
+import hashlib
+import secrets
+
+from bytebridge.dal.delivery import ProjectDeliveryModel, get_delivery
+from bytebridge.delivery.conditional import update_if
+
+D = ProjectDeliveryModel
+
+
+def project_salt(user_id: str, project_id: str) -> str:
+    """The project's salt, created on first use; a concurrent first use keeps whichever was written first."""
+    row = get_delivery(project_id)
+    if row is not None and row.pseudonym_salt:
+        return row.pseudonym_salt
+    new_salt = [D.user_id.set(user_id), D.pseudonym_salt.set(secrets.token_hex(16))]
+    update_if(D(project_id), new_salt, D.pseudonym_salt.does_not_exist())  # refused: a concurrent first use won
+    return get_delivery(project_id).pseudonym_salt
+
+
+def pseudonym(salt: str, worker_id: str) -> str:
+    return "w_" + hashlib.sha256(f"{salt}:{worker_id}".encode()).hexdigest()[:20]

@@ -1,0 +1,171 @@
+"""COCO JSON (instances). One pass: annotations go straight to the sink; image records, which COCO lists
+before or after the annotations but which we only know item by item too, wait in a spooled temporary
+file (bytebridge.exports.spool) and are copied after the annotations; categories close the
+document, so labels first seen in answers still get a category.
+
+Extensions (COCO cannot express these; readers that do not know them ignore them):
+- image["bytebridge"] = {"item_id", "classifications": [{"node", "category_ids"}], "transcriptions":
+  [{"node", "text"}]}: image-level answers;
+- annotation["rotated_box"] = [cx, cy, w, h, angle] (degrees counter-clockwise on screen);
+- annotation["cuboid"] = {"front": [[x, y] x4], "back": [[x, y] x4]}.
+"""
+
+import json
+from typing import Any, BinaryIO
+
+import numpy as np
+from pydantic import BaseModel
+
+from bytebridge.annotations import (
+    BoxAnswer,
+    Cuboid,
+    CuboidAnswer,
+    KeypointAnswer,
+    MultipleChoiceAnswer,
+    PolygonAnswer,
+    RotatedBoxAnswer,
+    SegmentationAnswer,
+    SingleChoiceAnswer,
+    TranscriptionAnswer,
+)
+from bytebridge.consensus.geometry import rotated_corners, signed_area
+from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.exports.geometry import bounds, rle_area, rle_bounds
+from bytebridge.exports.model import ExportItem, ExportSchema
+from bytebridge.exports.spool import drain, spool
+from bytebridge.exports.writer import NodeAnswer, ParsedWriter, file_name, image_size
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _flat(points) -> list[float]:
+    return [float(v) for point in points for v in point]
+
+
+class CocoWriter(ParsedWriter):
+    format = ExportFormat.COCO
+    extension = "json"
+    content_type = "application/json"
+
+    def __init__(self, sink: BinaryIO, schema: ExportSchema):
+        super().__init__(sink, schema)
+        self._categories: dict[str, int] = {label: i for i, label in enumerate(schema.declared_labels(), 1)}
+        self._keypoint_labels: set[str] = set()
+        self._images = spool()
+        self._image_id = 0
+        self._annotation_id = 0
+        self._wrote_annotation = False
+        self.sink.write(b'{"info":{"description":"ByteBridge export"},"licenses":[],"annotations":[')
+
+    def _category(self, label: str) -> int:
+        return self._categories.setdefault(label, len(self._categories) + 1)
+
+    def _annotation(self, image_id: int, label: str, **fields: Any) -> dict:
+        self._annotation_id += 1
+        head = {"id": self._annotation_id, "image_id": image_id, "category_id": self._category(label), "iscrowd": 0}
+        return head | fields
+
+    def write_item(self, item: ExportItem, answers: list[NodeAnswer]) -> None:
+        self._image_id += 1
+        image_id = self._image_id
+        width, height = image_size(item, answers)
+        extension: dict[str, Any] = {"item_id": item.item_id}
+        annotations: list[dict] = []
+        for node_answer in answers:
+            answer = node_answer.answer
+            if isinstance(answer, SingleChoiceAnswer | MultipleChoiceAnswer):
+                chosen = [answer.choice] if isinstance(answer, SingleChoiceAnswer) else answer.choices
+                extension.setdefault("classifications", []).append(
+                    {"node": node_answer.node_id, "category_ids": [self._category(c) for c in chosen]}
+                )
+            elif isinstance(answer, TranscriptionAnswer):
+                extension.setdefault("transcriptions", []).append({"node": node_answer.node_id, "text": answer.text})
+            else:
+                annotations.extend(self._objects(image_id, answer))
+        image = {
+            "id": image_id,
+            "file_name": file_name(item.url),
+            "coco_url": item.url,
+            "width": width,
+            "height": height,
+            "bytebridge": extension,
+        }
+        self._images.write((("," if image_id > 1 else "") + _dumps(image)).encode())
+        if annotations:
+            text = _dumps(annotations)[1:-1]
+            self.sink.write(("," + text if self._wrote_annotation else text).encode())
+            self._wrote_annotation = True
+
+    def _objects(self, image_id: int, answer: BaseModel) -> list[dict]:
+        if isinstance(answer, BoxAnswer):
+            return [
+                self._annotation(image_id, b.label, bbox=[b.x, b.y, b.w, b.h], area=b.w * b.h) for b in answer.boxes
+            ]
+        if isinstance(answer, PolygonAnswer):
+            return [
+                self._polygon(image_id, p.label, p.points, abs(signed_area(np.asarray(p.points))))
+                for p in answer.polygons
+            ]
+        if isinstance(answer, RotatedBoxAnswer):
+            return [
+                self._polygon(
+                    image_id,
+                    b.label,
+                    rotated_corners(b.cx, b.cy, b.w, b.h, b.angle).tolist(),
+                    b.w * b.h,
+                    rotated_box=[b.cx, b.cy, b.w, b.h, b.angle],
+                )
+                for b in answer.boxes
+            ]
+        if isinstance(answer, CuboidAnswer):
+            return [self._cuboid(image_id, c) for c in answer.cuboids]
+        if isinstance(answer, KeypointAnswer):
+            self._keypoint_labels.update(p.label for p in answer.points)
+            return [
+                self._annotation(
+                    image_id, p.label, keypoints=[p.x, p.y, 2], num_keypoints=1, bbox=[p.x, p.y, 0, 0], area=0
+                )
+                for p in answer.points
+            ]
+        if isinstance(answer, SegmentationAnswer):
+            return [
+                self._mask(image_id, m.label, m.counts, answer.image_width, answer.image_height)
+                for m in answer.masks
+                if rle_area(m.counts)  # an empty mask is no object
+            ]
+        raise TypeError(f"no COCO form for {type(answer).__name__}")  # the capability matrix rules this out
+
+    def _polygon(self, image_id: int, label: str, points: list, area: float, **extra: Any) -> dict:
+        x1, y1, x2, y2 = bounds(points)
+        return self._annotation(
+            image_id, label, segmentation=[_flat(points)], bbox=[x1, y1, x2 - x1, y2 - y1], area=area, **extra
+        )
+
+    def _cuboid(self, image_id: int, cuboid: Cuboid) -> dict:
+        x1, y1, x2, y2 = bounds(cuboid.front + cuboid.back)
+        corners = {"front": [list(p) for p in cuboid.front], "back": [list(p) for p in cuboid.back]}
+        return self._annotation(
+            image_id, cuboid.label, bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1), cuboid=corners
+        )
+
+    def _mask(self, image_id: int, label: str, counts: list[int], width: int, height: int) -> dict:
+        x1, y1, x2, y2 = rle_bounds(counts, height)
+        return self._annotation(
+            image_id,
+            label,
+            segmentation={"counts": counts, "size": [height, width]},
+            bbox=[x1, y1, x2 - x1 + 1, y2 - y1 + 1],
+            area=rle_area(counts),
+            iscrowd=1,
+        )
+
+    def finish(self) -> None:
+        self.sink.write(b'],"images":[')
+        drain(self._images, self.sink)
+        categories = []
+        for label, category_id in self._categories.items():
+            category: dict[str, Any] = {"id": category_id, "name": label, "supercategory": ""}
+            if label in self._keypoint_labels:
+                category |= {"keypoints": [label], "skeleton": []}
+            categories.append(category)
+        self.sink.write(b'],"categories":' + _dumps(categories).encode() + b"}")

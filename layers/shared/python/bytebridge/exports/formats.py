@@ -1,0 +1,29 @@
+"""The writer of each export format, and the loop that feeds one."""
+
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.exports.coco import CocoWriter
+from bytebridge.exports.labelme import LabelmeWriter
+from bytebridge.exports.model import ExportItem, ExportSchema, ExportSummary
+from bytebridge.exports.native import JsonLinesWriter
+from bytebridge.exports.voc import VocWriter
+from bytebridge.exports.writer import Writer
+
+WRITERS: dict[ExportFormat, type[Writer]] = {
+    ExportFormat.COCO: CocoWriter,
+    ExportFormat.VOC: VocWriter,
+    ExportFormat.LABELME: LabelmeWriter,
+    ExportFormat.JSON: JsonLinesWriter,
+}
+
+
+def write_export(
+    fmt: ExportFormat | str, items: Iterable[ExportItem], schema: ExportSchema, sink: BinaryIO
+) -> ExportSummary:
+    """Stream `items` into `sink` in format `fmt`; returns what was written and what was skipped."""
+    writer = WRITERS[ExportFormat(fmt)](sink, schema)
+    for item in items:
+        writer.add(item)
+    return writer.close()

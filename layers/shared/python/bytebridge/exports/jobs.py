@@ -1,0 +1,149 @@
+"""Export jobs: request (record + asynchronous invocation of the export function) and run (items streamed
+page by page from DynamoDB through a writer into an S3 multipart upload). The newest finished export's
+download URL is bytebridge.exports.downloads.latest_download.
+
+On AWS the export function runs apart from the API call that requested it (InvocationType=Event). In
+the local runtime moto routes that invocation to our handler through LambdaSimpleBackend.invoke, inline:
+the request returns once the export is done.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+from pynamodb.exceptions import UpdateError
+
+from bytebridge import ids
+from bytebridge.annotations import TaskType
+from bytebridge.aws import client
+from bytebridge.dal.base import now_ms
+from bytebridge.dal.exports import ExportModel, ExportStatus
+from bytebridge.dal.items import ItemModel, ItemStatus
+from bytebridge.dal.projects import ProjectModel
+from bytebridge.errors import ApiError, ErrorCode
+from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.exports.formats import WRITERS, write_export
+from bytebridge.exports.model import ExportItem, ExportSchema, NodeInfo
+from bytebridge.exports.s3sink import S3Sink
+from bytebridge.logic.projects import conditional_failure, get_live_project
+from bytebridge.settings import get_settings, resource_name
+
+EXPORT_FUNCTION = "export-job"  # infra.catalog FunctionSpec.name
+PROGRESS_EVERY = 1000  # items between progress writes to the export record
+QUERY_PAGE = 200  # items per DynamoDB query page: bounds what one page holds in memory
+_ERROR_CHARS = 500
+
+
+class ExportJobEvent(BaseModel):
+    """What request_export sends the export function."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    project_id: str = Field(alias="projectId")
+    export_id: str = Field(alias="exportId")
+
+
+def object_key(user_id: str, project_id: str, export_id: str, fmt: ExportFormat) -> str:
+    return f"{user_id}/{project_id}/{export_id}.{WRITERS[fmt].extension}"
+
+
+def request_export(user_id: str, project_id: str, fmt: ExportFormat | str) -> str:
+    """Record an export of the signer's project and start it asynchronously. Code 2 for an unknown format,
+    8 for a project that is not the signer's (or is deleted); nothing is recorded then."""
+    try:
+        fmt = ExportFormat(fmt)
+    except ValueError:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, f"format must be one of {', '.join(ExportFormat)}") from None
+    get_live_project(user_id, project_id)
+    now = now_ms()
+    export_id = ids.new_export_id(now)
+    ExportModel(
+        project_id,
+        export_id,
+        user_id=user_id,
+        format=fmt.value,
+        s3_key=object_key(user_id, project_id, export_id, fmt),
+        created_at=now,
+    ).save(condition=ExportModel.export_id.does_not_exist())
+    event = ExportJobEvent(project_id=project_id, export_id=export_id)
+    client("lambda").invoke(
+        FunctionName=resource_name(EXPORT_FUNCTION),
+        InvocationType="Event",
+        Payload=event.model_dump_json(by_alias=True).encode(),
+    )
+    return export_id
+
+
+def get_export(user_id: str, project_id: str, export_id: str) -> ExportModel | None:
+    try:
+        export = ExportModel.get(project_id, export_id, consistent_read=True)
+    except ExportModel.DoesNotExist:
+        return None
+    return export if export.user_id == user_id else None
+
+
+def export_schema(project: ProjectModel) -> ExportSchema:
+    """The task nodes of the project's items. Nodes are recognised from their answers (ExportSchema);
+    a documented one-task project's options are its labels, numbered in the order the client gave them."""
+    try:
+        task_type = TaskType(project.task_type)
+    except ValueError:
+        return ExportSchema()
+    return ExportSchema(fallback=NodeInfo(task_type, tuple(option.value for option in project.options or ())))
+
+
+def finished_items(project_id: str) -> Iterator[ItemModel]:
+    """The project's items that reached an end node with a result, in upload order, one page at a time."""
+    return ItemModel.query(
+        project_id,
+        filter_condition=(ItemModel.status == ItemStatus.COMPLETED.value) & ItemModel.result.exists(),
+        attributes_to_get=["item_id", "url", "resource_type", "result"],
+        page_size=QUERY_PAGE,
+    )
+
+
+def _with_progress(export: ExportModel, items: Iterable[ExportItem]) -> Iterator[ExportItem]:
+    for written, item in enumerate(items, 1):
+        yield item
+        if written % PROGRESS_EVERY == 0:
+            export.update(actions=[ExportModel.item_count.set(written)])
+
+
+def run_export(project_id: str, export_id: str) -> ExportModel:
+    """Write the export's file. Runs once: a repeated delivery of the invocation finds the record no longer
+    queued and returns it as it is; a failed export is retried by Lambda's own async retries."""
+    export = ExportModel.get(project_id, export_id, consistent_read=True)
+    try:
+        export.update(
+            actions=[ExportModel.status.set(ExportStatus.RUNNING.value), ExportModel.started_at.set(now_ms())],
+            condition=ExportModel.status.is_in(ExportStatus.QUEUED.value, ExportStatus.FAILED.value),
+        )
+    except UpdateError as exc:
+        if not conditional_failure(exc):
+            raise
+        return export
+    fmt = ExportFormat(export.format)
+    sink = S3Sink(get_settings().exports_bucket, export.s3_key, WRITERS[fmt].content_type)
+    try:
+        project = ProjectModel.get(export.user_id, project_id)
+        summary = write_export(fmt, _with_progress(export, finished_items(project_id)), export_schema(project), sink)
+        size = sink.complete()
+    except Exception as exc:
+        sink.abort()
+        export.update(
+            actions=[
+                ExportModel.status.set(ExportStatus.FAILED.value),
+                ExportModel.error.set(f"{type(exc).__name__}: {exc}"[:_ERROR_CHARS]),
+                ExportModel.finished_at.set(now_ms()),
+            ]
+        )
+        raise
+    export.update(
+        actions=[
+            ExportModel.status.set(ExportStatus.DONE.value),
+            ExportModel.item_count.set(summary.items),
+            ExportModel.size_bytes.set(size),
+            ExportModel.summary.set(summary.to_dict()),
+            ExportModel.finished_at.set(now_ms()),
+            ExportModel.error.remove(),
+        ]
+    )
+    return export

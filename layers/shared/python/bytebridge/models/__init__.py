@@ -1,0 +1,1 @@
+"""Pydantic models at the boundaries: API request bodies and responses."""

@@ -1,0 +1,158 @@
+"""Every catalog function is deployed the same way (one factory), and gets exactly the grants its catalog
+entry declares: no wildcard resources or actions beyond what X-Ray forces."""
+
+import json
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Match
+
+from infra.bundling import LAYER_SOURCE
+from infra.catalog import FUNCTIONS, FunctionSpec, by_name
+from infra.config import StageConfig
+from infra.stack import NO_BUNDLING, ByteBridgeStack
+from tests.infra.cfn import listed, ref_ids, wildcard_grants
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+
+def test_every_catalog_function_is_deployed_as_arm64_python311_with_json_logs_and_tracing(synth):
+    functions = synth.resources("AWS::Lambda::Function")
+    assert len(functions) == len(FUNCTIONS)
+    layers = list(synth.resources("AWS::Lambda::LayerVersion"))
+    assert len(layers) == 1
+    log_groups = synth.resources("AWS::Logs::LogGroup")
+    for spec in FUNCTIONS:
+        props = functions[synth.function_id(spec.name)]["Properties"]
+        assert props["Runtime"] == "python3.11"
+        assert props["Architectures"] == ["arm64"]
+        assert props["Handler"] == spec.handler
+        assert props["Timeout"] == spec.timeout_seconds
+        assert props["MemorySize"] == spec.memory_mb
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert props["Layers"] == [{"Ref": layers[0]}]
+        assert props["LoggingConfig"]["LogFormat"] == "JSON"
+        (log_group,) = ref_ids(props["LoggingConfig"]["LogGroup"])
+        assert log_groups[log_group]["Properties"]["LogGroupName"] == f"/aws/lambda/bytebridge-dev-{spec.name}"
+        assert log_groups[log_group]["Properties"]["RetentionInDays"] == 14
+        variables = props["Environment"]["Variables"]
+        assert variables["POWERTOOLS_SERVICE_NAME"] == spec.name
+        assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "ByteBridge"
+        assert spec.environment.items() <= variables.items()
+
+
+def test_prod_keeps_logs_longer(synth):
+    for logical_id, group in synth.resources("AWS::Logs::LogGroup", "prod").items():
+        assert group["Properties"]["RetentionInDays"] == 90, logical_id
+
+
+def test_layer_is_arm64_python311_and_not_bundled_at_synth(synth):
+    synth.template().has_resource_properties(
+        "AWS::Lambda::LayerVersion",
+        {
+            "CompatibleArchitectures": ["arm64"],
+            "CompatibleRuntimes": ["python3.11"],
+            "LayerName": "bytebridge-dev-shared",
+        },
+    )
+    # Skipped bundling leaves the layer's asset pointing at its source folder: no pip install ran in this synth.
+    assets = json.loads((synth.outdir / "ByteBridge-dev.assets.json").read_text())["files"]
+    sources = {asset["displayName"]: asset["source"]["path"] for asset in assets.values() if "displayName" in asset}
+    assert sources["Functions/SharedLayer/Code"] == str(LAYER_SOURCE)
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_no_wildcard_resources_or_actions(synth, stage):
+    assert wildcard_grants(synth.raw[stage]) == []
+
+
+def _grants(synth, function: str) -> dict[str, set[str]]:
+    """logical id of each resource the function's role may touch → the actions on it."""
+    out: dict[str, set[str]] = {}
+    for statement in synth.role_statements(synth.function_id(function)):
+        assert statement["Effect"] == "Allow"
+        for resource in listed(statement["Resource"]):
+            for target in ref_ids(resource) or {str(resource)}:
+                out.setdefault(target, set()).update(listed(statement["Action"]))
+    return out
+
+
+def _table(synth, base: str) -> str:
+    physical = StageConfig(stage="dev").name(base)
+    (found,) = [
+        k for k, r in synth.resources("AWS::DynamoDB::Table").items() if r["Properties"]["TableName"] == physical
+    ]
+    return found
+
+
+def test_grants_follow_the_catalog_access_entries(synth):
+    auto_accept = _grants(synth, "auto-accept")
+    items = _table(synth, "items")
+    assert "dynamodb:UpdateItem" in auto_accept[items]
+    # Nothing it did not declare: no other table, no secrets key, no bucket.
+    tables = set(synth.resources("AWS::DynamoDB::Table"))
+    assert tables & set(auto_accept) == {items}
+    secrets_key = next(k for k in synth.resources("AWS::KMS::Key") if k.startswith("DataSecretsKey"))
+    assert secrets_key not in auto_accept
+
+    client = _grants(synth, "client-api")
+    assert client[secrets_key] == {"kms:Decrypt"}  # verify signatures; cannot seal new secrets
+    assert client[_table(synth, "accounts")] >= {"dynamodb:PutItem", "dynamodb:Query"}
+    assert client[synth.function_id("export-job")] == {"lambda:InvokeFunction"}
+    exports_bucket = next(k for k in synth.resources("AWS::S3::Bucket") if k.startswith("DataExportsBucket"))
+    assert not any(a.startswith(("s3:Put", "s3:Delete")) for a in client[exports_bucket])  # read only
+
+    callbacks = next(k for k in synth.resources("AWS::SQS::Queue") if k.startswith("WorkflowCallbacksQueue"))
+    assert "sqs:SendMessage" in client[callbacks]
+
+    statements = synth.role_statements(synth.function_id("notify-clients"))
+    (statement,) = [s for s in statements if "ses:SendEmail" in listed(s["Action"])]
+    rendered = str(statement["Resource"])
+    assert "identity/noreply@bytebridge.example" in rendered and "identity/bytebridge.example" in rendered
+
+
+def test_read_access_is_read_only(synth):
+    sender = _grants(synth, "callback-sender")
+    accounts = sender[_table(synth, "accounts")]
+    assert "dynamodb:GetItem" in accounts
+    assert not accounts & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+
+
+def test_every_access_entry_resolves(synth):
+    """Each declared entry became a statement: the function's policy names the resource it declared."""
+    for spec in FUNCTIONS:
+        granted = _grants(synth, spec.name)
+        for entry in spec.access:
+            kind, name, *_ = entry.split(":")
+            if kind == "table":
+                assert _table(synth, name) in granted, (spec.name, entry)
+            elif kind == "function":
+                assert synth.function_id(name) in granted, (spec.name, entry)
+    assert by_name("client-api").access  # the check above is not vacuous
+
+
+def test_unknown_access_entry_fails_the_synth():
+    bad = FunctionSpec(
+        name="typo", handler="scheduled.handler.auto_accept", description="x", access=("table:itmes:write",)
+    )
+    app = App(context=NO_BUNDLING)  # a bare App would pip-install the layer
+    with pytest.raises(ValueError, match=r"typo: cannot grant 'table:itmes:write'"):
+        ByteBridgeStack(app, "Broken", config=StageConfig(stage="dev"), functions=(bad,), queues=())
+
+
+def test_functions_get_the_settings_environment(synth):
+    synth.template("prod").has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "FunctionName": "bytebridge-prod-client-api",
+            "Environment": {
+                "Variables": Match.object_like(
+                    {
+                        "BYTEBRIDGE_STAGE": "prod",
+                        "SECRETS_KEY_ID": "alias/bytebridge-prod-secrets",
+                        "NOTIFY_FROM": "noreply@bytebridge.example",
+                    }
+                )
+            },
+        },
+    )

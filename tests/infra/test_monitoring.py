@@ -1,0 +1,85 @@
+"""Alarms and dashboard: API 5xx and latency, Lambda errors and throttles per function, queue age, DLQ depth,
+failed executions per state machine, all to an encrypted SNS topic."""
+
+import pytest
+
+from infra import catalog
+from infra.monitoring_construct import API_5XX_PER_PERIOD, API_P99_LATENCY_MS, CONSUMED_QUEUE_AGE_SECONDS
+from tests.infra.cfn import ref_ids
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+
+def _alarms(synth) -> list[dict]:
+    return [r["Properties"] for r in synth.resources("AWS::CloudWatch::Alarm").values()]
+
+
+def _dimension_refs(alarm: dict) -> set[str]:
+    return set().union(*(ref_ids(d["Value"]) for d in alarm.get("Dimensions", [])))
+
+
+def test_api_alarms(synth):
+    api = next(iter(synth.resources("AWS::ApiGateway::RestApi")))
+    by_metric = {a["MetricName"]: a for a in _alarms(synth) if a.get("Namespace") == "AWS/ApiGateway"}
+    errors, latency = by_metric["5XXError"], by_metric["Latency"]
+    assert errors["Statistic"] == "Sum" and errors["Threshold"] == API_5XX_PER_PERIOD
+    assert latency["ExtendedStatistic"] == "p99" and latency["Threshold"] == API_P99_LATENCY_MS
+    assert latency["ComparisonOperator"] == "GreaterThanThreshold"
+    for alarm in (errors, latency):
+        assert {d["Name"] for d in alarm["Dimensions"]} == {"ApiName"}
+        assert api not in _dimension_refs(alarm)  # ApiName is the name string, not a ref
+        assert alarm["Period"] == 300
+
+
+def test_every_function_has_error_and_throttle_alarms(synth):
+    lambda_alarms = [a for a in _alarms(synth) if a.get("Namespace") == "AWS/Lambda"]
+    for spec in catalog.FUNCTIONS:
+        function = synth.function_id(spec.name)
+        metrics = {a["MetricName"] for a in lambda_alarms if _dimension_refs(a) == {function}}
+        assert metrics == {"Errors", "Throttles"}, spec.name
+    for alarm in lambda_alarms:
+        assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_queue_age_and_dead_letter_depth_alarms(synth):
+    queues = synth.resources("AWS::SQS::Queue")
+    names = {r["Properties"]["QueueName"]["Fn::Join"][1][-1] if isinstance(r["Properties"]["QueueName"], dict)
+             else r["Properties"]["QueueName"]: k for k, r in queues.items()}  # fmt: skip
+    sqs_alarms = [a for a in _alarms(synth) if a.get("Namespace") == "AWS/SQS"]
+    dead_letters = {q.dead_letter for q in catalog.QUEUES if q.dead_letter}
+    assert dead_letters  # callbacks-dlq at least
+    for spec in catalog.QUEUES:
+        queue = names[f"bytebridge-dev-{spec.name}"]
+        watched = {a["MetricName"]: a for a in sqs_alarms if queue in _dimension_refs(a)}
+        if spec.name in dead_letters:
+            assert set(watched) == {"ApproximateNumberOfMessagesVisible"}, spec.name
+            assert watched["ApproximateNumberOfMessagesVisible"]["Threshold"] == 1
+        else:
+            assert set(watched) == {"ApproximateAgeOfOldestMessage"}, spec.name
+            if spec.consumer:
+                assert watched["ApproximateAgeOfOldestMessage"]["Threshold"] == CONSUMED_QUEUE_AGE_SECONDS
+
+
+def test_every_alarm_notifies_the_encrypted_topic(synth):
+    ((topic_id, topic),) = synth.resources("AWS::SNS::Topic").items()
+    data_key = next(k for k in synth.resources("AWS::KMS::Key") if k.startswith("DataDataKey"))
+    assert ref_ids(topic["Properties"]["KmsMasterKeyId"]) == {data_key}
+    alarms = _alarms(synth)
+    assert len(alarms) >= 2 + 2 * len(catalog.FUNCTIONS) + len(catalog.QUEUES)
+    for alarm in alarms:
+        assert [ref_ids(a) for a in alarm["AlarmActions"]] == [{topic_id}], alarm["AlarmDescription"]
+        assert alarm["AlarmDescription"]
+    # CloudWatch may use the data key to publish to the topic.
+    key_policy = synth.resources("AWS::KMS::Key")[data_key]["Properties"]["KeyPolicy"]["Statement"]
+    assert any(s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"} for s in key_policy)
+
+
+def test_dashboard_shows_every_function_and_the_alarms(synth):
+    (dashboard,) = synth.resources("AWS::CloudWatch::Dashboard").values()
+    assert dashboard["Properties"]["DashboardName"] == "bytebridge-dev-ops"
+    body = dashboard["Properties"]["DashboardBody"]
+    referenced = ref_ids(body)
+    for spec in catalog.FUNCTIONS:
+        assert synth.function_id(spec.name) in referenced, spec.name
+    assert set(synth.resources("AWS::CloudWatch::Alarm")) <= referenced  # the alarm status widget
