@@ -3,6 +3,9 @@ runtime invokes the same handler in-process, so the two cannot list different fu
 
 from dataclasses import dataclass, field
 
+# Annotator queue families (bytebridge.engine.queues.FAMILIES maps task types onto them).
+TASK_FAMILIES = ("choice", "boxes", "points", "shapes", "masks", "text")
+
 
 @dataclass(frozen=True)
 class FunctionSpec:
@@ -116,6 +119,60 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
     ),
     FunctionSpec(
+        name="consensus",
+        handler="engine.handler.consensus",
+        description="Item flow step: consolidates a task's judgments (adaptive overlap), routes the item on",
+        timeout_seconds=60,
+        memory_mb=1024,  # numpy consolidation of masks and many boxes
+        access=(
+            "table:items:write",
+            "table:projects:write",
+            "table:flows:read",
+            "table:judgments:read",
+            "table:workers:read",
+            "table:accounts:read",
+            "table:delivery:write",
+            "queue:callbacks:send",
+            *(f"queue:tasks-{family}:read" for family in TASK_FAMILIES),
+        ),
+    ),
+    FunctionSpec(
+        name="launcher",
+        handler="engine.handler.launcher",
+        description="Starts item executions in waves: a project's first when it may run, then top-ups",
+        timeout_seconds=300,
+        memory_mb=256,
+        schedule="rate(5 minutes)",
+        access=(
+            "table:items:write",
+            "table:projects:write",
+            "table:accounts:read",
+            "table:delivery:write",
+            "queue:callbacks:send",
+            "workflow:item-flow:start",
+        ),
+    ),
+    FunctionSpec(
+        name="worker-api",
+        handler="worker_api.handler.lambda_handler",
+        description="Annotators: claim tasks (long poll), heartbeat, submit, release, data links",
+        timeout_seconds=29,
+        http_prefixes=("/worker/v1",),
+        access=(
+            "table:workers:write",
+            "table:judgments:write",
+            "table:assignments:write",
+            "table:items:read",
+            "table:projects:read",
+            "table:flows:read",
+            "table:gold:read",
+            "bucket:data:read",
+            "workflow:item-flow:respond",
+            *(f"queue:tasks-{family}:consume" for family in TASK_FAMILIES),
+            *(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),
+        ),
+    ),
+    FunctionSpec(
         name="export-job",
         handler="export_job.handler.lambda_handler",
         description="Writes one export (COCO, VOC, labelme, JSON Lines) of a project's results to S3",
@@ -152,12 +209,45 @@ QUEUES: tuple[QueueSpec, ...] = (
         max_receive_count=3,
         consumer="callback-sender",
     ),
+    QueueSpec(
+        name="tasks-dlq",
+        description="Annotator task messages nobody could work after several leases, or unreadable ones",
+        retention_seconds=14 * 24 * 3600,
+    ),
+    *(
+        QueueSpec(
+            name=f"tasks-{family}",
+            description=f"Open annotator slots of {family} tasks (Step Functions task tokens)",
+            # A claim's receive sets the visibility to the lease; this default covers only an unreadable message.
+            visibility_timeout_seconds=60,
+            retention_seconds=14 * 24 * 3600,
+            dead_letter="tasks-dlq",
+            max_receive_count=5,
+        )
+        for family in TASK_FAMILIES
+    ),
 )
 
 
-# STATE_MACHINES (engine): specs with `name` and `definition` (the ASL file under statemachines/, default
-# "<name>.asl.json"); the CDK app deploys each one (infra/workflow_construct.py). ASL placeholders name catalog
-# entries as infra.asl reads them: ${ConsensusFunctionArn}, ${TasksQueueUrl}, ${ItemsTableName}…
+@dataclass(frozen=True)
+class StateMachineSpec:
+    """A state machine from statemachines/<definition>. ASL placeholders (${ConsensusFunctionArn}…, see
+    infra.asl) grant what they name; `access` (as FunctionSpec.access) grants what the ASL reaches by a value
+    from its state, such as the annotator queue a Map sends to."""
+
+    name: str
+    description: str
+    definition: str | None = None  # default "<name>.asl.json"
+    access: tuple[str, ...] = ()
+
+
+STATE_MACHINES: tuple[StateMachineSpec, ...] = (
+    StateMachineSpec(
+        name="item-flow",
+        description="One data item through its project's task flow (annotator slots, consensus, routing)",
+        access=tuple(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),
+    ),
+)
 
 
 def by_name(name: str) -> FunctionSpec:

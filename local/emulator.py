@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.sqs.models import SQSBackend
 
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
@@ -47,6 +49,9 @@ FAKE_ENV = {
 }
 
 _AWS_LOCK = threading.RLock()
+# Waiting on this releases _AWS_LOCK entirely (however deeply held) and takes it back after.
+_AWS_IDLE = threading.Condition(_AWS_LOCK)
+_LONG_POLL_STEP_SECONDS = 0.05
 
 
 @dataclass
@@ -118,6 +123,22 @@ def _function_invoke(self, body, request_headers, response_headers):
     return json.dumps(result)
 
 
+def _long_poll(receive_message):
+    """moto waits for messages inside the receive call, i.e. inside _AWS_LOCK, which would stop every other
+    thread (and so every sender) for the whole wait. Poll without waiting instead, and sleep between polls
+    with the lock released."""
+
+    def receive(self, queue_name, count, wait_seconds_timeout, *args, **kwargs):
+        deadline = time.monotonic() + (wait_seconds_timeout or 0)
+        while True:
+            messages = receive_message(self, queue_name, count, 0, *args, **kwargs)
+            if messages or time.monotonic() >= deadline:
+                return messages
+            _AWS_IDLE.wait(timeout=min(_LONG_POLL_STEP_SECONDS, max(0.0, deadline - time.monotonic())))
+
+    return receive
+
+
 def _serialized(process_request):
     def wrapper(self, request):
         with _AWS_LOCK:
@@ -148,6 +169,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
         _patched(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request)),
         _patched(LambdaSimpleBackend, "invoke", _simple_invoke),
         _patched(LambdaFunction, "invoke", _function_invoke),
+        _patched(SQSBackend, "receive_message", _long_poll(SQSBackend.receive_message)),
     ):
         try:
             yield

@@ -3,12 +3,14 @@ table schemas from the pynamodb models, functions from infra.catalog."""
 
 import io
 import json
+import os
 import zipfile
 
 from bytebridge.aws import client, reset_clients
 from bytebridge.dal.tables import ALL_MODELS
 from bytebridge.settings import get_settings, resource_name
-from infra.catalog import FUNCTIONS, QUEUES
+from infra import asl
+from infra.catalog import FUNCTIONS, QUEUES, STATE_MACHINES
 
 LAMBDA_ROLE = "bytebridge-local-lambda"
 
@@ -87,6 +89,54 @@ def create_queues() -> dict[str, str]:
     return urls
 
 
+def _resolved(definition: str, functions: dict[str, str], queues: dict[str, str]) -> str:
+    """The ASL with its ${...} placeholders replaced by the local resources they name (as CDK does on AWS)."""
+    sqs = client("sqs")
+    buckets = {"data": get_settings().data_bucket, "exports": get_settings().exports_bucket}
+    tables = {model.Meta.table_name.removeprefix(resource_name("")): model.Meta.table_name for model in ALL_MODELS}
+    for placeholder in asl.placeholders(definition):
+        kind, attribute = placeholder.kind, placeholder.attribute
+        if kind == "function":
+            value = functions[placeholder.target(list(functions))]
+        elif kind == "queue":
+            url = queues[placeholder.target(list(queues))]
+            value = (
+                url
+                if attribute == "url"
+                else sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            )
+        elif kind == "table":
+            name = tables[placeholder.target(list(tables))]
+            value = name if attribute == "name" else f"arn:aws:dynamodb:us-east-1:123456789012:table/{name}"
+        else:
+            value = buckets[placeholder.target(list(buckets))]
+        definition = definition.replace("${" + placeholder.text + "}", value)
+    return definition
+
+
+def create_state_machines(functions: dict[str, str], queues: dict[str, str]) -> dict[str, str]:
+    """Every state machine of the catalog from its ASL file; STATE_MACHINE_ARN names the item flow's."""
+    iam = client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role_arn = iam.create_role(RoleName="bytebridge-local-states", AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+        "Arn"
+    ]
+    arns = {}
+    for spec in STATE_MACHINES:
+        definition = _resolved(asl.definition_path(spec).read_text(), functions, queues)
+        arns[spec.name] = client("stepfunctions").create_state_machine(
+            name=resource_name(spec.name), definition=definition, roleArn=role_arn, type="STANDARD"
+        )["stateMachineArn"]
+    os.environ["STATE_MACHINE_ARN"] = arns["item-flow"]
+    get_settings.cache_clear()
+    return arns
+
+
 def verify_sender() -> None:
     """SES sends only from verified identities (moto enforces it too)."""
     client("ses").verify_email_identity(EmailAddress=get_settings().notify_from)
@@ -98,6 +148,7 @@ def provision() -> None:
     create_secrets_key()
     create_tables()
     create_buckets()
-    create_functions()
-    create_queues()
+    functions = create_functions()
+    queues = create_queues()
+    create_state_machines(functions, queues)
     verify_sender()

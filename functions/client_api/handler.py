@@ -23,16 +23,19 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.envelope import failure
 from bytebridge.errors import ApiError, ErrorCode
-from client_api import exports_routes, projects_routes, results_routes
+from bytebridge.flows.model import FLOW_JSON_SCHEMA
+from client_api import exports_routes, flows_routes, projects_routes, results_routes
 from client_api.signed import authenticate_event, body_user_id
 
 OPENAPI_PATH = "/api/v1/openapi.json"
+FLOW_SCHEMA_PATH = "/api/v1/flow-schema.json"
 
 logger = Logger(service="client-api")
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(projects_routes.router)
 app.include_router(results_routes.router)
 app.include_router(exports_routes.router)
+app.include_router(flows_routes.router)
 
 # Powertools keeps the current event and request context on the resolver class, as Lambda runs one request at
 # a time per process; the local gateway's threads must do the same.
@@ -81,7 +84,9 @@ def handle_undecodable_body(error: UnicodeDecodeError) -> Response:
 @app.not_found
 def handle_unknown_route(error: NotFoundError) -> Response:
     if app.current_event.http_method.upper() != "POST":
-        return handle_api_error(ApiError(ErrorCode.PERMISSION_DENIED, "the API answers POST only"))
+        return handle_api_error(
+            ApiError(ErrorCode.PERMISSION_DENIED, "the API answers POST only (and GET of its schemas)")
+        )
     return handle_api_error(ApiError(ErrorCode.URL_INVALID, f"no API at {app.current_event.path}"))
 
 
@@ -94,6 +99,12 @@ def handle_unexpected(error: Exception) -> Response:
 @app.get(OPENAPI_PATH, include_in_schema=False)
 def get_openapi_document():  # no return annotation: the document is not described by itself
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document())
+
+
+@app.get(FLOW_SCHEMA_PATH, include_in_schema=False)
+def get_flow_schema():
+    """The JSON schema of a task flow (setFlow's `flow`), for the dashboard's flow builder and clients."""
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=json.dumps(FLOW_JSON_SCHEMA))
 
 
 @cache

@@ -32,6 +32,13 @@ class Settings(BaseModel):
     # Callback retries wait base·4^(attempt-1) seconds (SQS caps one delay at 900 s); tests set 0.
     callback_retry_base_seconds: int = Field(default=10, ge=0, le=900)
     callback_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Annotator work: how long a claim holds a task (heartbeats extend it; SQS caps a hold at 12 h), how long a
+    # queued or claimed task may show no sign of life before Step Functions re-issues it, and its overall limit.
+    lease_seconds: int = Field(default=1800, ge=1, le=11 * 3600)
+    assignment_heartbeat_seconds: int = Field(default=86400, ge=1)
+    assignment_timeout_seconds: int = Field(default=7 * 86400, ge=1)
+    # Items of one project in flight at once: executions start in waves, never all at project start.
+    max_active_items: int = Field(default=1000, ge=1)
 
 
 _ENV = {
@@ -46,6 +53,10 @@ _ENV = {
     "notify_from": "NOTIFY_FROM",
     "callback_retry_base_seconds": "CALLBACK_RETRY_BASE_SECONDS",
     "callback_timeout_seconds": "CALLBACK_TIMEOUT_SECONDS",
+    "lease_seconds": "LEASE_SECONDS",
+    "assignment_heartbeat_seconds": "ASSIGNMENT_HEARTBEAT_SECONDS",
+    "assignment_timeout_seconds": "ASSIGNMENT_TIMEOUT_SECONDS",
+    "max_active_items": "MAX_ACTIVE_ITEMS",
 }
 
 

@@ -71,6 +71,11 @@ class ItemModel(Model):
     # Written by the engine when the item reaches an end node; read by results, acceptance, exports.
     flow_version = NumberAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
+    round = NumberAttribute(default=0)  # 0, then +1 per rework after a rejection
+    step = NumberAttribute(default=0)  # tasks finished this round (progress["step"], as a number to condition on)
+    # While processing: {"step", "path", "answers", "traversals", "costCents", "next"} (bytebridge.engine.progress)
+    progress = JSONAttribute(null=True)
+    failure = UnicodeAttribute(null=True)  # why a failed item could not be labeled
     # {"endNode": id, "path": [node ids], "answers": {node_id: answer (bytebridge.annotations form)}}
     result = JSONAttribute(null=True)
     delivered_at = NumberAttribute(null=True)  # ms; starts the 21-day acceptance window

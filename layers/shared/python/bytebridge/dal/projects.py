@@ -95,6 +95,9 @@ class ProjectModel(Model):
     # URLs ever accepted by submitResource; unlike item_count it never drops when files are purged, so
     # starting a project whose files are all gone answers code 10's second text, not 11 ("never uploaded").
     resources_submitted = NumberAttribute(default=0)
+    # The latest saved task flow (bytebridge.dal.flows); none: the documented one-task flow, saved at start.
+    flow_version = NumberAttribute(null=True)
+    flow_origin = UnicodeAttribute(null=True)  # documented | custom | template:<name>
     # Set while a start is in flight (ms it expires): a concurrent second start answers code 18.
     start_lock_until = TimestampMs(null=True)
 

@@ -3,10 +3,14 @@
 from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.delivery import ProjectDeliveryModel
 from bytebridge.dal.exports import ExportModel
+from bytebridge.dal.flows import FlowModel
+from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.items import ItemModel
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.dal.unique_keys import UniqueKeyModel
+from bytebridge.dal.workers import WorkerModel
 
 ALL_MODELS = [
     AccountModel,
@@ -16,4 +20,9 @@ ALL_MODELS = [
     ItemModel,
     ProjectDeliveryModel,
     ExportModel,
+    FlowModel,
+    JudgmentModel,
+    AssignmentModel,
+    WorkerModel,
+    GoldModel,
 ]

@@ -12,7 +12,9 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from bytebridge.dal.accounts import AccountModel, CreditState
 from bytebridge.dal.base import now_ms, transact_write
 from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.engine.launch import launch_wave
 from bytebridge.errors import NO_LIVE_RESOURCES_MESSAGE, ApiError, ErrorCode
+from bytebridge.logic.flows import freeze_flow
 from bytebridge.logic.projects import ProjectConfig, conditional_failure, get_live_project, release_name
 from bytebridge.models.client_api import AlterStateData, AlterStateParams, AlterType
 
@@ -127,13 +129,18 @@ def _move(project: ProjectModel, to: ProjectStatus, *, condition=None) -> None:
 
 
 def _start(account: AccountModel, project: ProjectModel) -> None:
-    """Draft → checking (review; the lifecycle takes it from there); paused → inProgress (resume)."""
+    """Draft → checking (review; the lifecycle takes it from there); paused → inProgress (resume: the next
+    wave of items starts at once). Pausing stops new items; tasks already handed to annotators finish."""
     if refusal := start_refusal(account, project):
         raise refusal
-    target = S.IN_PROGRESS if project.status_enum is S.PAUSED else S.CHECKING
+    resume = project.status_enum is S.PAUSED
     # The lock covers the work between the checks and the move (the lifecycle's pre-charge goes there).
     with start_lock(project) as token:
-        _move(project, target, condition=ProjectModel.start_lock_until == token)
+        if not resume:
+            freeze_flow(project)  # what the items will walk: fixed from review on (code 28 for changes)
+        _move(project, S.IN_PROGRESS if resume else S.CHECKING, condition=ProjectModel.start_lock_until == token)
+    if resume:
+        launch_wave(get_live_project(account.user_id, project.project_id))
 
 
 def _pause(account: AccountModel, project: ProjectModel) -> None:

@@ -1,0 +1,137 @@
+"""The worker API (annotators): claim work, heartbeat, submit, release, and the data link of a claimed task.
+Thin: authenticate the bearer token, parse, call bytebridge.workers, map WorkerError to its HTTP status."""
+
+import threading
+from urllib.parse import quote
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from bytebridge.consensus.skills import update_skill
+from bytebridge.dal.workers import WorkerModel
+from bytebridge.models.worker_api import (
+    AssignmentView,
+    ClaimRequest,
+    ClaimResponse,
+    HeartbeatResponse,
+    ReleaseRequest,
+    ReleaseResponse,
+    SubmitRequest,
+    SubmitResponse,
+    WorkerErrorBody,
+    WorkerErrorResponse,
+    WorkerProfile,
+)
+from bytebridge.workers import claim as claiming
+from bytebridge.workers import work
+from bytebridge.workers.errors import WorkerError, WorkerErrorCode
+from bytebridge.workers.tokens import authenticate
+
+PREFIX = "/worker/v1"
+logger = Logger(service="worker-api")
+app = APIGatewayRestResolver(enable_validation=True)
+# Powertools keeps the current event on the resolver class; the local gateway's threads take turns.
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
+
+
+def _error(error: WorkerError) -> Response:
+    body = WorkerErrorResponse(error=WorkerErrorBody(code=error.code.value, message=error.message))
+    return Response(status_code=error.status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
+
+
+@app.exception_handler(WorkerError)
+def handle_worker_error(error: WorkerError) -> Response:
+    logger.info("worker api error", extra={"code": error.code.value, "detail": error.message})
+    return _error(error)
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_body(error: RequestValidationError) -> Response:
+    first = (list(error.errors()) or [{}])[0]
+    where = ".".join(str(part) for part in first.get("loc", ())[1:])
+    return _error(WorkerError(WorkerErrorCode.INVALID_REQUEST, f"{where}: {first.get('msg', 'invalid')}"))
+
+
+def _worker() -> WorkerModel:
+    return authenticate(
+        app.current_event.headers.get("Authorization") or app.current_event.headers.get("authorization")
+    )
+
+
+def _base_url() -> str:
+    """This API's public base (scheme, host and stage prefix as the caller used them)."""
+    event = app.current_event
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "http")
+    stage_prefix = event.request_context.path[: -len(event.path)] if event.request_context.path else ""
+    return f"{scheme}://{headers.get('host', 'localhost')}{stage_prefix}"
+
+
+@app.post(f"{PREFIX}/assignments/claim")
+def claim_assignment(request: ClaimRequest) -> ClaimResponse:
+    claimed = claiming.claim(_worker(), request.families, request.wait_seconds)
+    if claimed is None:
+        return ClaimResponse(assignment=None)
+    node = claimed.node
+    data_url = f"{_base_url()}{PREFIX}/assignments/{claimed.assignment_id}/data?token={quote(claimed.data_token)}"
+    return ClaimResponse(
+        assignment=AssignmentView(
+            assignment_id=claimed.assignment_id,
+            family=claimed.family,
+            task_type=node.task_type.value,
+            instruction=node.instruction,
+            question=node.question,
+            options=list(node.options),
+            labels=list(node.labels),
+            resource_type=claimed.resource_type,
+            data_url=data_url,
+            lease_expires_at=claimed.lease_until,
+            rework_comment=claimed.rework_comment,
+        )
+    )
+
+
+@app.post(f"{PREFIX}/assignments/<assignment_id>/heartbeat")
+def heartbeat(assignment_id: str) -> HeartbeatResponse:
+    until = work.heartbeat(_worker(), assignment_id)
+    return HeartbeatResponse(assignment_id=assignment_id, lease_expires_at=until)
+
+
+@app.post(f"{PREFIX}/assignments/<assignment_id>/submit")
+def submit(assignment_id: str, request: SubmitRequest) -> SubmitResponse:
+    duplicate = work.submit(_worker(), assignment_id, request.answer)
+    return SubmitResponse(assignment_id=assignment_id, status="submitted", duplicate=duplicate)
+
+
+@app.post(f"{PREFIX}/assignments/<assignment_id>/release")
+def release(assignment_id: str, request: ReleaseRequest) -> ReleaseResponse:
+    status = work.release(_worker(), assignment_id, request.skip)
+    return ReleaseResponse(assignment_id=assignment_id, status=status)
+
+
+@app.get(f"{PREFIX}/assignments/<assignment_id>/data")
+def data(assignment_id: str) -> Response:
+    location = work.data_location(assignment_id, app.current_event.get_query_string_value("token", ""))
+    return Response(status_code=302, headers={"Location": location, "Cache-Control": "no-store"}, body="")
+
+
+@app.get(f"{PREFIX}/me")
+def profile() -> WorkerProfile:
+    worker = _worker()
+    return WorkerProfile(
+        worker_id=worker.worker_id,
+        name=worker.name,
+        status=worker.status,
+        gold_answered=worker.gold_total or 0,
+        gold_correct=worker.gold_correct or 0,
+        estimated_accuracy=round(update_skill(worker.gold_correct or 0, worker.gold_total or 0), 4),
+        submitted=worker.submitted or 0,
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict, context) -> dict:
+    with _ONE_REQUEST_AT_A_TIME:
+        return app.resolve(event, context)

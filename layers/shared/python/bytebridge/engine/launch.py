@@ -1,0 +1,123 @@
+"""Launching items: each becomes one Step Functions execution of the item flow, started when the item becomes
+active, in waves of at most `max_active_items` per project (an account has 1,000,000 open executions, and an
+idle execution still holds its quota). The project lifecycle calls `activate_project` once a project may run
+(after payment); the launcher's schedule tops running projects up (`top_up`)."""
+
+import json
+import logging
+
+from botocore.exceptions import ClientError
+
+from bytebridge.aws import client
+from bytebridge.dal.base import now_ms
+from bytebridge.dal.items import ItemModel, ItemStatus
+from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.delivery import events
+from bytebridge.delivery.conditional import update_if
+from bytebridge.delivery.lookup import find_project
+from bytebridge.engine import progress
+from bytebridge.engine.state import ItemState
+from bytebridge.settings import get_settings
+
+log = logging.getLogger(__name__)
+P = ProjectModel
+# Statuses whose items may start: a running project, and (for the trial, later) its sample.
+RUNNING = (ProjectStatus.IN_PROGRESS,)
+
+
+def execution_name(item_id: str, round_: int) -> str:
+    """Unique per item and round: StartExecution with the same name and input is idempotent."""
+    return f"{item_id}-r{round_}"
+
+
+def _execution_arn(name: str) -> str:
+    machine = get_settings().state_machine_arn
+    return machine.replace(":stateMachine:", ":execution:") + f":{name}"
+
+
+def _launch(project: ProjectModel, item: ItemModel, rework: bool) -> bool:
+    round_ = item.round + 1 if rework else item.round
+    name = execution_name(item.item_id, round_)
+    state = ItemState(
+        user_id=project.user_id,
+        project_id=project.project_id,
+        item_id=item.item_id,
+        round=round_,
+        flow_version=project.flow_version,
+    )
+    if not progress.begin(item, project.user_id, project.flow_version, _execution_arn(name), rework=rework):
+        return False  # launched already (or no longer launchable)
+    try:
+        client("stepfunctions").start_execution(
+            stateMachineArn=get_settings().state_machine_arn, name=name, input=json.dumps(state.wire())
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ExecutionAlreadyExists":
+            return True  # a retried launch of the same round
+        item.refresh(consistent_read=True)
+        if rework:
+            item.round = round_ - 1
+        progress.undo_begin(item, project.user_id, rework=rework)
+        raise
+    return True
+
+
+def launch_items(project_id: str, item_ids: list[str], *, rework: bool = False) -> int:
+    """Start the given items' executions (rework: rejected items, one round later, free). Items already in
+    flight are skipped, so a repeated call launches nothing twice. Returns how many were started."""
+    project = find_project(project_id)
+    if project is None or project.status == ProjectStatus.DELETED or project.flow_version is None:
+        raise LookupError(f"project {project_id} cannot launch items")
+    if rework:
+        progress.reopen_completed(project.user_id, project.project_id)
+    items = ItemModel.batch_get([(project_id, item_id) for item_id in item_ids], consistent_read=True)
+    return sum(_launch(project, item, rework) for item in items)
+
+
+def launch_wave(project: ProjectModel) -> int:
+    """Start not-started items of a running project until `max_active_items` are in flight."""
+    room = get_settings().max_active_items - (project.processing_count or 0)
+    if project.status_enum not in RUNNING or room <= 0 or not project.not_started_count:
+        return 0
+    if project.flow_version is None:  # never opened through alterState start: nothing was frozen to walk
+        log.error("running project without a frozen flow", extra={"projectId": project.project_id})
+        return 0
+    waiting = ItemModel.query(
+        project.project_id,
+        filter_condition=ItemModel.status == ItemStatus.NOT_STARTED.value,
+        attributes_to_get=["project_id", "item_id", "round"],
+    )
+    launched = 0
+    for item in waiting:
+        launched += _launch(project, item, rework=False)
+        if launched >= room:
+            break
+    if launched:
+        log.info("launched", extra={"projectId": project.project_id, "items": launched})
+    return launched
+
+
+def activate_project(user_id: str, project_id: str, from_status: ProjectStatus = ProjectStatus.CHECKING) -> int:
+    """Let a project run (the lifecycle's last step: review, trial and payment done) and launch its first wave."""
+    project = ProjectModel.get(user_id, project_id, consistent_read=True)
+    if project.flow_version is None:
+        raise LookupError(f"project {project_id} has no frozen flow")
+    moved = update_if(
+        project,
+        [P.status.set(ProjectStatus.IN_PROGRESS.value), P.started_at.set(now_ms())],
+        P.status == from_status.value,
+        add_version_condition=False,
+    )
+    if moved:
+        events.on_project_status(project_id, from_status.value, ProjectStatus.IN_PROGRESS.value)
+    project.refresh(consistent_read=True)
+    return launch_wave(project)
+
+
+def top_up() -> int:
+    """One launcher run: a wave for every running project (idempotent; runs on a schedule)."""
+    launched = 0
+    for status in RUNNING:
+        for project in ProjectModel.status_index.query(status.value):
+            launched += launch_wave(project)
+    return launched

@@ -1,0 +1,183 @@
+"""Task flows of the signed client API: set (draft only), retrieve, templates, gold tasks; and freezing the flow
+when a project is opened (a documented one-task project gets its one-node flow then)."""
+
+from pynamodb.exceptions import TransactWriteError
+
+from bytebridge import ids
+from bytebridge.dal.accounts import AccountModel
+from bytebridge.dal.base import now_ms, transact_write
+from bytebridge.dal.flows import FlowModel, load_flow
+from bytebridge.dal.gold import GoldModel
+from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.errors import ApiError, ErrorCode
+from bytebridge.flows.answers import AnswerError, check_answer
+from bytebridge.flows.model import Flow, TaskNode
+from bytebridge.flows.rules import FlowError, branch_count, check_flow
+from bytebridge.flows.templates import TEMPLATES, documented_flow
+from bytebridge.logic.projects import conditional_failure, get_live_project
+from bytebridge.logic.resources import check_links
+from bytebridge.models.flows_api import (
+    FlowData,
+    FlowTemplate,
+    FlowTemplatesData,
+    RetrieveFlowParams,
+    SetFlowParams,
+    SubmitGoldData,
+    SubmitGoldParams,
+)
+
+DOCUMENTED = "documented"
+P = ProjectModel
+
+
+def project_documented_flow(project: ProjectModel) -> Flow:
+    return documented_flow(
+        project.task_type,
+        project.instruction or "",
+        project.question,
+        [option.value for option in project.options or ()],
+        project.target,
+    )
+
+
+def current_flow(project: ProjectModel) -> tuple[Flow, str]:
+    """The flow items of this project would walk now, and where it came from."""
+    if project.flow_version is None or project.flow_origin == DOCUMENTED:
+        return project_documented_flow(project), DOCUMENTED
+    return load_flow(project.project_id, project.flow_version), project.flow_origin or "custom"
+
+
+def _save(project: ProjectModel, flow: Flow, origin: str, *, draft_only: bool) -> int:
+    """A new immutable version, and the project pointing at it, in one transaction."""
+    version = (project.flow_version or 0) + 1
+    row = FlowModel(
+        project.project_id, version, user_id=project.user_id, definition=flow.dump(), origin=origin, created_at=now_ms()
+    )
+    unchanged = (
+        P.flow_version.does_not_exist() if project.flow_version is None else P.flow_version == project.flow_version
+    )
+    condition = unchanged & (P.status == ProjectStatus.DRAFT.value) if draft_only else unchanged
+    try:
+        with transact_write() as tx:
+            tx.save(row, condition=FlowModel.version.does_not_exist())
+            tx.update(
+                project,
+                actions=[P.flow_version.set(version), P.flow_origin.set(origin), P.updated_at.set(now_ms())],
+                condition=condition,
+                add_version_condition=False,
+            )
+    except TransactWriteError as exc:
+        if not conditional_failure(exc):
+            raise
+        if get_live_project(project.user_id, project.project_id).status_enum.opened:
+            raise ApiError(ErrorCode.MODIFY_AFTER_OPEN) from None
+        raise ApiError(
+            ErrorCode.PROJECT_UPDATE_FAILED, "the flow was changed meanwhile: retrieve it and retry"
+        ) from None
+    project.flow_version, project.flow_origin = version, origin
+    return version
+
+
+def freeze_flow(project: ProjectModel) -> int:
+    """The version the project's items will walk, saved now if it is the documented one (as configured at this
+    moment). Code 19 if the flow is not valid."""
+    flow, origin = current_flow(project)
+    try:
+        check_flow(flow)
+    except FlowError as exc:
+        raise ApiError(ErrorCode.START_FAILED, str(exc)) from None
+    if origin == DOCUMENTED and (
+        project.flow_version is None or load_flow(project.project_id, project.flow_version) != flow
+    ):
+        return _save(project, flow, DOCUMENTED, draft_only=False)
+    return project.flow_version
+
+
+def _data(project: ProjectModel, flow: Flow, version: int | None, origin: str) -> FlowData:
+    return FlowData(
+        project_id=project.project_id,
+        flow_version=version,
+        origin=origin,
+        frozen=project.status_enum.opened,
+        branches=branch_count(flow),
+        flow=flow.dump(),
+    )
+
+
+def set_flow(account: AccountModel, params: SetFlowParams) -> FlowData:
+    project = get_live_project(account.user_id, params.project_id)
+    if project.status_enum.opened:
+        raise ApiError(ErrorCode.MODIFY_AFTER_OPEN)
+    if (params.flow is None) == (params.template is None):
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "give either flow or template")
+    if params.template is not None:
+        if params.template not in TEMPLATES:
+            raise ApiError(ErrorCode.PROJECT_UPDATE_FAILED, f"template must be one of {', '.join(TEMPLATES)}")
+        flow, origin = TEMPLATES[params.template][1](), f"template:{params.template}"
+    else:
+        flow, origin = params.flow, "custom"
+    try:
+        check_flow(flow)
+    except FlowError as exc:
+        raise ApiError(ErrorCode.PROJECT_UPDATE_FAILED, str(exc)) from None
+    version = _save(project, flow, origin, draft_only=True)
+    return _data(project, flow, version, origin)
+
+
+def retrieve_flow(account: AccountModel, params: RetrieveFlowParams) -> FlowData:
+    project = get_live_project(account.user_id, params.project_id)
+    if params.flow_version is None:
+        flow, origin = current_flow(project)
+        version = project.flow_version if origin != DOCUMENTED or project.status_enum.opened else None
+        return _data(project, flow, version, origin)
+    try:
+        row = FlowModel.get(project.project_id, params.flow_version, consistent_read=True)
+    except FlowModel.DoesNotExist:
+        raise ApiError(ErrorCode.QUERY_FAILED, f"no flow version {params.flow_version}") from None
+    return _data(project, Flow.model_validate(row.definition), row.version, row.origin)
+
+
+def flow_templates() -> FlowTemplatesData:
+    return FlowTemplatesData(
+        templates=[
+            FlowTemplate(name=name, description=description, flow=make().dump())
+            for name, (description, make) in TEMPLATES.items()
+        ]
+    )
+
+
+def submit_gold(account: AccountModel, params: SubmitGoldParams) -> SubmitGoldData:
+    """Known answers for one task node, mixed into annotators' work at the node's gold rate. Every entry is
+    checked before any is stored."""
+    project = get_live_project(account.user_id, params.project_id)
+    flow, _ = current_flow(project)
+    try:
+        node = flow.node(params.node_id)
+    except KeyError:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, f"nodeId: no node {params.node_id} in the flow") from None
+    if not isinstance(node, TaskNode):
+        raise ApiError(ErrorCode.PARAMETER_INVALID, f"nodeId: {params.node_id} is an end node")
+    kind = check_links(params.resource_type, [entry.resource_url for entry in params.items])
+    answers = []
+    for position, entry in enumerate(params.items):
+        try:
+            answers.append(check_answer(node, entry.answer))
+        except AnswerError as exc:
+            raise ApiError(ErrorCode.PARAMETER_INVALID, f"items[{position}].answer: {exc}") from None
+    now = now_ms()
+    rows = [
+        GoldModel(
+            project.project_id,
+            "g" + ids.new_item_id(now, position)[1:],
+            node_id=node.id,
+            resource_type=kind.value,
+            url=entry.resource_url,
+            answer=answer,
+            created_at=now,
+        )
+        for position, (entry, answer) in enumerate(zip(params.items, answers, strict=True))
+    ]
+    with GoldModel.batch_write() as batch:
+        for row in rows:
+            batch.save(row)
+    return SubmitGoldData(project_id=project.project_id, node_id=node.id, gold_ids=[row.gold_id for row in rows])

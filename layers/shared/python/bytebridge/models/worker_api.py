@@ -1,0 +1,80 @@
+"""Wire models of the worker API (annotators; /worker/v1): claim, heartbeat, submit, release, profile."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+MAX_WAIT_SECONDS = 20  # SQS's long-poll maximum, and well inside API Gateway's 29 s
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class ClaimRequest(_Wire):
+    families: list[str] | None = Field(
+        None, max_length=10, description="Task families to take work from (default: all): choice, boxes, …"
+    )
+    wait_seconds: int = Field(0, ge=0, le=MAX_WAIT_SECONDS, description="Long poll: wait this long for work")
+
+
+class AssignmentView(_Wire):
+    assignment_id: str
+    family: str
+    task_type: str
+    instruction: str
+    question: str | None
+    options: list[str]
+    labels: list[str]
+    resource_type: str
+    data_url: str = Field(description="Short-lived link to this task's data only (valid while the lease lasts)")
+    lease_expires_at: int = Field(description="Epoch ms; heartbeat before it to keep the task")
+    rework_comment: str | None = Field(None, description="What the client asked to redo, on a rework")
+
+
+class ClaimResponse(_Wire):
+    assignment: AssignmentView | None = Field(description="null: no work right now")
+
+
+class SubmitRequest(_Wire):
+    answer: dict[str, Any]
+
+
+class SubmitResponse(_Wire):
+    assignment_id: str
+    status: str
+    duplicate: bool = Field(description="true: this assignment was submitted before; nothing changed")
+
+
+class HeartbeatResponse(_Wire):
+    assignment_id: str
+    lease_expires_at: int
+
+
+class ReleaseRequest(_Wire):
+    skip: bool = Field(True, description="true: never offer me this task again; false: I may get it again")
+
+
+class ReleaseResponse(_Wire):
+    assignment_id: str
+    status: str
+
+
+class WorkerProfile(_Wire):
+    worker_id: str
+    name: str
+    status: str
+    gold_answered: int
+    gold_correct: int
+    estimated_accuracy: float
+    submitted: int
+
+
+class WorkerErrorBody(_Wire):
+    code: str
+    message: str
+
+
+class WorkerErrorResponse(_Wire):
+    error: WorkerErrorBody

@@ -1,0 +1,149 @@
+"""Claiming work: receive a task message from a family queue, make sure it can still be worked, and lease it
+to the annotator. The judgment row is written with the condition that this annotator has none for the task,
+so nobody judges a task twice; a task the annotator cannot take goes back for others. Gold tasks of the same
+project and node are mixed in at the node's gold rate."""
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from bytebridge.dal.flows import load_flow
+from bytebridge.dal.items import ItemModel, ItemStatus
+from bytebridge.dal.projects import ProjectStatus
+from bytebridge.dal.workers import WorkerModel, WorkerStatus
+from bytebridge.delivery.lookup import find_project
+from bytebridge.engine.queues import FAMILY_NAMES, family_queue_url
+from bytebridge.engine.state import TaskMessage
+from bytebridge.flows.model import TaskNode
+from bytebridge.models.worker_api import MAX_WAIT_SECONDS
+from bytebridge.settings import get_settings
+from bytebridge.workers import gold, tasks
+from bytebridge.workers.errors import WorkerError, WorkerErrorCode
+from bytebridge.workers.leases import lease
+
+log = logging.getLogger(__name__)
+POISON_RETRY_SECONDS = 30  # an unreadable message comes back this soon, until the redrive policy parks it
+MAX_EXAMINED = 20  # messages one claim looks at (others' tasks it cannot take) before answering "no work"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A leased task, with what the annotator needs to do it."""
+
+    assignment_id: str
+    family: str
+    node: TaskNode
+    resource_type: str
+    data_token: str
+    lease_until: int
+    rework_comment: str | None
+
+
+def _families(requested: list[str] | None) -> list[str]:
+    if not requested:
+        return list(FAMILY_NAMES)
+    unknown = [f for f in requested if f not in FAMILY_NAMES]
+    if unknown:
+        raise WorkerError(WorkerErrorCode.INVALID_REQUEST, f"unknown family {unknown[0]!r}: {', '.join(FAMILY_NAMES)}")
+    return list(dict.fromkeys(requested))
+
+
+class _Claimer:
+    def __init__(self, worker: WorkerModel):
+        self.worker = worker
+        self.settings = get_settings()
+        self._projects: dict = {}
+
+    def _project(self, project_id: str):
+        if project_id not in self._projects:
+            self._projects[project_id] = find_project(project_id)
+        return self._projects[project_id]
+
+    def take(self, family: str, queue_url: str, message: dict) -> Claimed | None:
+        """Lease this message's task, or settle the message's fate and return None."""
+        try:
+            task_message = TaskMessage.model_validate_json(message["Body"])
+        except ValidationError:
+            log.warning("unreadable task message", extra={"queue": queue_url, "messageId": message.get("MessageId")})
+            tasks.hide(queue_url, message["ReceiptHandle"], POISON_RETRY_SECONDS)
+            return None
+        slot, token = task_message.task, task_message.task_token
+        project = self._project(slot.project_id)
+        try:
+            item = ItemModel.get(slot.project_id, slot.item_id, consistent_read=True)
+        except ItemModel.DoesNotExist:
+            item = None
+        current = (
+            project is not None
+            and project.status != ProjectStatus.DELETED
+            and item is not None
+            and item.status == ItemStatus.PROCESSING
+            and item.round == slot.round
+            and item.step == slot.step
+        )
+        if not current:
+            tasks.drop(token, "TaskObsolete", "the project or item is gone, or the item moved on")
+            tasks.delete(queue_url, message["ReceiptHandle"])
+            return None
+        if not tasks.token_alive(token):  # re-issued after a timeout: a newer message holds the task
+            tasks.delete(queue_url, message["ReceiptHandle"])
+            return None
+        node = load_flow(slot.project_id, item.flow_version).task(slot.node_id)
+        if node.gold.rate and random.random() < node.gold.rate:
+            served = gold.serve(self.worker, project.project_id, node, item.flow_version)
+            if served is not None:
+                tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
+                return Claimed(family=family, node=node, rework_comment=None, **served)
+        leased = lease(
+            self.worker,
+            project_id=slot.project_id,
+            item_id=slot.item_id,
+            node=node,
+            flow_version=item.flow_version,
+            round_=slot.round,
+            step=slot.step,
+            message=message,
+            token=token,
+            queue_url=queue_url,
+        )
+        if leased is None:  # this annotator judged (or skipped) the task already
+            tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
+            return None
+        assignment_id, data_token, lease_until = leased
+        return Claimed(
+            assignment_id=assignment_id,
+            family=family,
+            node=node,
+            resource_type=item.resource_type,
+            data_token=data_token,
+            lease_until=lease_until,
+            rework_comment=item.acceptance_comment if slot.round > 0 else None,
+        )
+
+
+def claim(worker: WorkerModel, families: list[str] | None, wait_seconds: int) -> Claimed | None:
+    """The next task for this annotator from the given families, waiting up to `wait_seconds` for one."""
+    if worker.status == WorkerStatus.BLOCKED:
+        raise WorkerError(WorkerErrorCode.BLOCKED, "your gold-task accuracy is below the bar: no more work for now")
+    names = _families(families)
+    claimer = _Claimer(worker)
+    deadline = time.monotonic() + wait_seconds
+    examined = 0
+    while examined < MAX_EXAMINED:
+        received = False
+        for family in random.sample(names, len(names)):  # no family starves behind another
+            remaining = deadline - time.monotonic()
+            wait = min(MAX_WAIT_SECONDS, max(1, int(remaining / len(names)))) if remaining > 0 else 0
+            queue_url = family_queue_url(family)
+            message = tasks.receive(queue_url, wait, claimer.settings.lease_seconds)
+            if message is None:
+                continue
+            received, examined = True, examined + 1
+            if (claimed := claimer.take(family, queue_url, message)) is not None:
+                return claimed
+        if not received and time.monotonic() >= deadline:
+            break
+    return None

@@ -1,0 +1,80 @@
+"""The two AWS sides of a claimed task: its SQS message (the lease: it stays invisible while claimed) and its
+Step Functions task token (heartbeats keep the execution waiting; success hands the judgment over)."""
+
+import json
+import logging
+
+from botocore.exceptions import ClientError
+
+from bytebridge.aws import client
+
+log = logging.getLogger(__name__)
+
+LEASE_MARGIN_SECONDS = 60  # the message stays hidden this much past the lease, so it never reappears early
+_GONE = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
+
+
+def receive(queue_url: str, wait_seconds: int, lease_seconds: int) -> dict | None:
+    """One message (one at a time: every receive counts towards the queue's redrive to the DLQ)."""
+    messages = (
+        client("sqs")
+        .receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=1,
+            WaitTimeSeconds=wait_seconds,
+            VisibilityTimeout=lease_seconds + LEASE_MARGIN_SECONDS,
+            AttributeNames=["ApproximateReceiveCount"],
+        )
+        .get("Messages", [])
+    )
+    return messages[0] if messages else None
+
+
+def hide(queue_url: str, receipt_handle: str, seconds: int) -> None:
+    client("sqs").change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)
+
+
+def delete(queue_url: str, receipt_handle: str) -> None:
+    try:
+        client("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=receipt_handle)
+    except ClientError as exc:  # an expired receipt: the message was received again by then, nothing to undo
+        log.info("message not deleted", extra={"error": exc.response["Error"]["Code"]})
+
+
+def give_back(queue_url: str, body: str, receipt_handle: str | None) -> None:
+    """Put a task back for other annotators as a new message (a fresh receive count: a skip is not a failure),
+    then drop the held one. Sent first, so the task token is never lost."""
+    client("sqs").send_message(QueueUrl=queue_url, MessageBody=body)
+    if receipt_handle:
+        delete(queue_url, receipt_handle)
+
+
+def token_alive(token: str) -> bool:
+    """Whether the execution still waits on this token (a heartbeat, which also restarts its timer)."""
+    try:
+        client("stepfunctions").send_task_heartbeat(taskToken=token)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in _GONE:
+            return False
+        raise
+    return True
+
+
+def hand_over(token: str, output: dict) -> bool:
+    """SendTaskSuccess; False if the execution no longer waits on this token."""
+    try:
+        client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output))
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in _GONE:
+            return False
+        raise
+    return True
+
+
+def drop(token: str, error: str, cause: str) -> None:
+    """SendTaskFailure for a task that cannot be worked (its project or item is gone); ignored if already over."""
+    try:
+        client("stepfunctions").send_task_failure(taskToken=token, error=error, cause=cause)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in _GONE:
+            raise
