@@ -1,6 +1,7 @@
 """A lease: the judgment row an annotator holds while working a task, and the assignment handle pointing at it."""
 
 import secrets
+from datetime import timedelta
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -61,7 +62,7 @@ def lease(
         item_key=row.item_key,
         judgment_key=key,
         created_at=now,
-        expires_at=(now + KEEP_ASSIGNMENT_MS) // 1000,
+        expires_at=timedelta(milliseconds=KEEP_ASSIGNMENT_MS),
     )
     try:
         with transact_write() as tx:
