@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 export PYTHONPATH := $(CURDIR)/layers/shared/python:$(CURDIR)/functions:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 EMAIL ?=
+ARGS ?=
 PORT ?= 20000
 
 .PHONY: venv run account test lint unit synth simulate bench openapi clean
@@ -33,11 +34,15 @@ test: $(STAMP) ## every test: lint, unit, integration (emulated AWS), infra (CDK
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
+simulate: $(STAMP) ## label a simulated project on the running platform: make simulate ARGS="--items 200"
+	$(PY) -m local.simulate --url http://127.0.0.1:$(PORT) $(ARGS)
+
 synth: $(STAMP) ## synthesize the CDK app into cdk.out (no AWS account needed)
 	$(PY) app.py
 
-openapi: $(STAMP) ## write the client API's OpenAPI document to docs/openapi.json
+openapi: $(STAMP) ## write the client API's OpenAPI document and the flow schema to docs/
 	$(PY) -m local.openapi > docs/openapi.json
+	$(PY) -c 'import json; from bytebridge.flows.model import FLOW_JSON_SCHEMA; print(json.dumps(FLOW_JSON_SCHEMA, indent=2))' > docs/flow.schema.json
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache

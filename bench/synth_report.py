@@ -1,11 +1,13 @@
 """Synthesize the CDK app (cdk-nag on, no bundling, no AWS account) and print what the template holds: resources
-by type, the synth time, the idle monthly cost those resources imply, and the cdk-nag acknowledgments.
+by type, the synth time, the idle monthly cost those resources imply (and the scheduled runs that go on while
+idle), and the cdk-nag acknowledgments.
 
     python -m bench.synth_report [--stage dev|prod]
 """
 
 import argparse
 import json
+import re
 import tempfile
 import time
 from collections import Counter
@@ -17,6 +19,9 @@ from infra.stack import build_app
 KMS_KEY_MONTH = 1.00
 ALARM_METRIC_MONTH = 0.10  # standard resolution, per metric an alarm evaluates
 DASHBOARD_MONTH = 3.00
+MONTH_MINUTES = 30 * 24 * 60
+RATE = re.compile(r"^rate\((\d+) (minute|hour|day)s?\)$")
+RATE_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 
 
 def alarm_metrics(alarm: dict) -> int:
@@ -34,6 +39,18 @@ def idle_cost(resources: dict) -> dict[str, float]:
         "CloudWatch alarms": ALARM_METRIC_MONTH * sum(map(alarm_metrics, by_type.get("AWS::CloudWatch::Alarm", []))),
         "CloudWatch dashboard": DASHBOARD_MONTH * len(by_type.get("AWS::CloudWatch::Dashboard", [])),
     }
+
+
+def scheduled_runs(resources: dict) -> dict[str, int]:
+    """Rule name → runs per 30-day month, for the rate() schedules (the jobs that run while nothing else does)."""
+    runs = {}
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Events::Rule":
+            continue
+        match = RATE.match(resource["Properties"].get("ScheduleExpression", ""))
+        if match:
+            runs[resource["Properties"]["Name"]] = MONTH_MINUTES // (int(match[1]) * RATE_MINUTES[match[2]])
+    return runs
 
 
 def acknowledgments(metadata: dict) -> Counter:
@@ -70,6 +87,10 @@ def main() -> None:
     for item, dollars in costs.items():
         print(f"  ${dollars:6.2f}  {item}")
     print(f"  ${sum(costs.values()):6.2f}  total")
+    runs = scheduled_runs(resources)
+    print(f"scheduled runs per month while idle: {sum(runs.values())} (Lambda requests; 1 M a month are free)")
+    for rule, count in sorted(runs.items()):
+        print(f"  {count:6d}  {rule}")
     acks = acknowledgments(metadata)
     print(f"cdk-nag acknowledgments: {len(acks)} distinct, on {sum(acks.values())} constructs")
     for (rule, reason), count in sorted(acks.items()):

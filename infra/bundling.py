@@ -1,5 +1,5 @@
 """The shared layer's asset: our `bytebridge` package plus the pinned runtime requirements, installed for
-Lambda's arm64 Python 3.11 by a local pip run (no Docker). Bundling runs only for stacks the CDK CLI deploys;
+Lambda's arm64 Python 3.12 by a local pip run (no Docker). Bundling runs only for stacks the CDK CLI deploys;
 a plain `python app.py` (make synth, tests) skips it through the `aws:cdk:bundling-stacks` context."""
 
 import hashlib
@@ -16,10 +16,13 @@ from infra.asl import ROOT
 
 LAYER_SOURCE = ROOT / "layers" / "shared"
 PIN_FILES = (ROOT / "requirements.txt", ROOT / "constraints.txt")
-# Lambda's python3.11 runs on Amazon Linux 2 (glibc 2.26): only manylinux2014 (glibc 2.17) wheels load there.
-# A package publishing only manylinux_2_28 wheels makes pip fail here, at deploy, instead of at import in Lambda.
-PLATFORMS = ("manylinux2014_aarch64",)
-PYTHON_VERSION = "3.11"
+# Lambda's python3.12 runs on Amazon Linux 2023 (glibc 2.34): any aarch64 manylinux wheel from glibc 2.17
+# (manylinux2014, the first with aarch64) to 2.34 loads there; numpy 2.4 ships manylinux_2_28 aarch64 wheels only.
+# pip 23 does not expand a --platform to the older glibc tags, so all are listed (2.17 under its legacy name too).
+# A package without such a wheel makes pip fail here, at deploy, instead of at import in Lambda.
+GLIBC_MINORS = range(34, 16, -1)  # 2.34 … 2.17
+PLATFORMS = (*(f"manylinux_2_{minor}_aarch64" for minor in GLIBC_MINORS), "manylinux2014_aarch64")
+PYTHON_VERSION = "3.12"  # lambda_factory.RUNTIME's version; local dev and CI stay on 3.11, which the code targets
 IGNORED = ("__pycache__", "*.pyc")
 
 
@@ -38,7 +41,7 @@ def pip_command(target: Path) -> list[str]:
 def source_hash() -> str:
     """Changes when our code or a pin changes: the asset hash of a bundled asset must not depend on the
     (skipped-at-synth) bundling output, nor miss a requirements change outside the layer folder."""
-    digest = hashlib.sha256(" ".join(PLATFORMS).encode())
+    digest = hashlib.sha256(" ".join((PYTHON_VERSION, *PLATFORMS)).encode())
     sources = sorted(p for p in LAYER_SOURCE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     labelled = [(str(p.relative_to(LAYER_SOURCE)), p) for p in sources if p.suffix != ".pyc"]
     for label, path in [*labelled, *((p.name, p) for p in PIN_FILES)]:
@@ -66,7 +69,7 @@ def layer_code() -> lambda_.AssetCode:
         exclude=list(IGNORED),
         bundling=BundlingOptions(
             # Required by the API; never pulled, since the local bundler either bundles or raises.
-            image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.11"),
+            image=DockerImage.from_registry(f"public.ecr.aws/sam/build-python{PYTHON_VERSION}"),
             local=PipLayerBundler(),
         ),
     )

@@ -20,7 +20,7 @@ class FunctionSpec:
     schedule: str | None = None
     # What the function may touch on AWS; the CDK app turns each entry into one exact grant (least privilege),
     # the local runtime ignores it. "table:<base>:read|write" (base = table name without the stage prefix),
-    # "bucket:data|exports:read|write", "queue:<name>:send|consume", "function:<name>:invoke",
+    # "bucket:data|exports:read|write", "queue:<name>:read|send|consume", "function:<name>:invoke",
     # "key:secrets:encrypt|decrypt", "email:send", "workflow:<name>:start|respond".
     access: tuple[str, ...] = ()
 

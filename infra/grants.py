@@ -1,10 +1,12 @@
-"""Turns the `access` entries of infra.catalog into exact CDK grants: one entry, one grant on one named
-resource (table.grant_read_data, queue.grant_send_messages, state_machine.grant_task_response…).
-An entry naming something the stack does not have fails the synth, so a typo cannot deploy a function
-that is denied at run time."""
+"""Turns the `access` entries of infra.catalog (FunctionSpec.access, StateMachineSpec.access) into exact CDK
+grants to the function's or state machine's role: one entry, one grant on one named resource
+(table.grant_read_data, queue.grant_send_messages, state_machine.grant_task_response…).
+An entry naming something the stack does not have fails the synth, so a typo cannot deploy a function or a
+state machine that is denied at run time."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_dynamodb as dynamodb
@@ -19,6 +21,16 @@ from constructs import Construct
 from infra.asl import pascal
 from infra.catalog import FunctionSpec
 from infra.config import StageConfig
+
+# "queue:<name>:read" looks a queue up (its URL from its name, its attributes): nothing sent, received or decrypted.
+QUEUE_READ_ACTIONS = ("sqs:GetQueueUrl", "sqs:GetQueueAttributes")
+
+
+class Granted(Protocol):
+    """A catalog entry with access: FunctionSpec or StateMachineSpec."""
+
+    name: str
+    access: tuple[str, ...]
 
 
 def state_machine_arn(scope: Construct, config: StageConfig, name: str) -> str:
@@ -72,47 +84,49 @@ class Resources:
             for identity in (self.config.notify_from, self.config.notify_domain)
         ]
 
-    def grant_all(self, function: lambda_.Function, spec: FunctionSpec) -> None:
+    def grant_all(self, principal: iam.IGrantable, spec: Granted) -> None:
+        """`principal` is a grantable construct: a Lambda function, a state machine."""
         for entry in spec.access:
             try:
-                self._grant(function, *entry.split(":"))
+                self._grant(principal, *entry.split(":"))
             except (TypeError, KeyError) as exc:
                 raise ValueError(f"{spec.name}: cannot grant {entry!r} (unknown {exc})") from exc
 
-    def _grant(self, function: lambda_.Function, kind: str, name: str, mode: str | None = None) -> None:
+    def _grant(self, principal: iam.IGrantable, kind: str, name: str, mode: str | None = None) -> None:
         if kind == "email" and name == "send" and mode is None:
             statement = iam.PolicyStatement(
-                actions=["ses:SendEmail", "ses:SendRawEmail"], resources=self._email_identities(function)
+                actions=["ses:SendEmail", "ses:SendRawEmail"], resources=self._email_identities(principal)
             )
-            function.add_to_role_policy(statement)
+            principal.grant_principal.add_to_principal_policy(statement)
             return
         grants: dict[str, Callable[[], object]]
         if kind == "table":
             table = self.tables[name]
             grants = {
-                "read": lambda: table.grant_read_data(function),
-                "write": lambda: table.grant_read_write_data(function),
+                "read": lambda: table.grant_read_data(principal),
+                "write": lambda: table.grant_read_write_data(principal),
             }
         elif kind == "bucket":
             bucket = self.buckets[name]
-            grants = {"read": lambda: bucket.grant_read(function), "write": lambda: bucket.grant_read_write(function)}
+            grants = {"read": lambda: bucket.grant_read(principal), "write": lambda: bucket.grant_read_write(principal)}
         elif kind == "queue":
             queue = self.queues[name]
             grants = {
-                "send": lambda: queue.grant_send_messages(function),
-                "consume": lambda: queue.grant_consume_messages(function),
+                "read": lambda: queue.grant(principal, *QUEUE_READ_ACTIONS),
+                "send": lambda: queue.grant_send_messages(principal),
+                "consume": lambda: queue.grant_consume_messages(principal),
             }
         elif kind == "function":
             target = self.functions[name]
-            grants = {"invoke": lambda: target.grant_invoke(function)}
+            grants = {"invoke": lambda: target.grant_invoke(principal)}
         elif kind == "key" and name == "secrets":
             key = self.secrets_key
-            grants = {"encrypt": lambda: key.grant_encrypt(function), "decrypt": lambda: key.grant_decrypt(function)}
+            grants = {"encrypt": lambda: key.grant_encrypt(principal), "decrypt": lambda: key.grant_decrypt(principal)}
         elif kind == "workflow":
-            machine = self._workflow(function, name)
+            machine = self._workflow(principal, name)
             grants = {
-                "start": lambda: machine.grant_start_execution(function),
-                "respond": lambda: machine.grant_task_response(function),
+                "start": lambda: machine.grant_start_execution(principal),
+                "respond": lambda: machine.grant_task_response(principal),
             }
         else:
             raise KeyError(kind)

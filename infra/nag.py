@@ -9,7 +9,8 @@ indexes, one bucket's objects, one function's versions, the *-variants of one KM
 
 import re
 
-from aws_cdk import Acknowledgment, App, CfnResource, Stack, Validations
+import jsii
+from aws_cdk import Acknowledgment, App, AspectPriority, Aspects, CfnResource, IAspect, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
@@ -86,11 +87,29 @@ def grant_wildcard_findings(document: dict, types: dict[str, str]) -> dict[str, 
     return findings
 
 
+# A role's default policy, and the managed policies CDK moves its statements into when it outgrows IAM's inline
+# size limit (OverflowPolicy1…).
+POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+
+
+@jsii.implements(IAspect)
+class _GrantWildcards:
+    """Acknowledges each policy's grant wildcards. An aspect, because a role splits its oversized default policy
+    into overflow policies in a mutating aspect: this one runs after it and sees the final policies."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.types: dict[str, str] | None = None
+
+    def visit(self, node: IConstruct) -> None:
+        if not (CfnResource.is_cfn_resource(node) and node.cfn_resource_type in POLICY_TYPES):
+            return
+        if self.types is None:  # every resource exists once aspects run
+            self.types = resource_types(self.stack)
+        document = self.stack.resolve(node.policy_document)
+        for finding, reason in grant_wildcard_findings(document, self.types).items():
+            acknowledge(node, finding, reason)
+
+
 def acknowledge_grant_wildcards(stack: Stack) -> None:
-    """Call last in the stack's constructor, once every grant is made."""
-    types = resource_types(stack)
-    for policy in stack.node.find_all():
-        if CfnResource.is_cfn_resource(policy) and policy.cfn_resource_type == "AWS::IAM::Policy":
-            document = stack.resolve(policy.policy_document)
-            for finding, reason in grant_wildcard_findings(document, types).items():
-                acknowledge(policy, finding, reason)
+    Aspects.of(stack).add(_GrantWildcards(stack), priority=AspectPriority.READONLY)

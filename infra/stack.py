@@ -11,11 +11,11 @@ from constructs import Construct
 from infra import catalog
 from infra.api_construct import ApiConstruct
 from infra.asl import ROOT
-from infra.catalog import FunctionSpec, QueueSpec
+from infra.catalog import FunctionSpec, QueueSpec, StateMachineSpec
 from infra.config import StageConfig
 from infra.data_construct import DataConstruct
 from infra.frontend_construct import FrontendConstruct
-from infra.grants import Resources, workflow_environment
+from infra.grants import workflow_environment
 from infra.lambda_factory import LambdaFactory
 from infra.monitoring_construct import MonitoringConstruct
 from infra.nag import acknowledge_grant_wildcards, apply_checks
@@ -36,7 +36,7 @@ class ByteBridgeStack(Stack):
         config: StageConfig,
         functions: Sequence[FunctionSpec] = catalog.FUNCTIONS,
         queues: Iterable[QueueSpec] = catalog.QUEUES,
-        state_machines: Iterable = getattr(catalog, "STATE_MACHINES", ()),
+        state_machines: Iterable[StateMachineSpec] = catalog.STATE_MACHINES,
         env: Environment | None = None,
     ) -> None:
         super().__init__(scope, id, stack_name=config.stack_name, env=env, description=f"ByteBridge ({config.stage})")
@@ -62,17 +62,8 @@ class ByteBridgeStack(Stack):
             queues=queues,
             state_machines=state_machines,
         )
-        resources = Resources(
-            config=config,
-            tables=data.tables,
-            buckets=data.buckets,
-            secrets_key=data.secrets_key,
-            functions=built,
-            queues=workflow.queues,
-            state_machine_names=tuple(workflow.state_machines),
-        )
         for spec in functions:
-            resources.grant_all(built[spec.name], spec)
+            workflow.resources.grant_all(built[spec.name], spec)
         api = ApiConstruct(self, "Api", config=config, specs=functions, functions=built)
         ScheduledConstruct(self, "Scheduled", config=config, specs=functions, functions=built)
         FrontendConstruct(self, "Frontend", config=config, api=api.api, specs=functions, logs_bucket=data.logs_bucket)

@@ -3,7 +3,9 @@ state machine of infra.catalog.STATE_MACHINES, deployed from its ASL file in sta
 
 ASL placeholders (`${ConsensusFunctionArn}`, `${TasksQueueUrl}`…, see infra.asl) are resolved by catalog name,
 so an ASL file needs no CDK-side list; each one also grants the state machine exactly what it needs on that
-resource (invoke, send, read/write)."""
+resource (invoke, send, read/write). What the ASL reaches through a value from its state (the Map sends to
+`$.queueUrl`) has no placeholder: the spec's `access` entries grant it, through the same `Resources` the
+functions' grants use (exposed as `self.resources` for them)."""
 
 from collections.abc import Callable, Iterable
 
@@ -17,9 +19,10 @@ from constructs import Construct
 
 from infra import asl
 from infra.asl import pascal
-from infra.catalog import QueueSpec
+from infra.catalog import QueueSpec, StateMachineSpec
 from infra.config import StageConfig
 from infra.data_construct import DataConstruct
+from infra.grants import Resources
 from infra.nag import acknowledge
 
 
@@ -33,7 +36,7 @@ class WorkflowConstruct(Construct):
         data: DataConstruct,
         functions: dict[str, lambda_.Function],
         queues: Iterable[QueueSpec],
-        state_machines: Iterable,
+        state_machines: Iterable[StateMachineSpec],
     ) -> None:
         super().__init__(scope, id)
         self.config = config
@@ -44,6 +47,16 @@ class WorkflowConstruct(Construct):
         # Dead-letter queues first, so a redrive policy can name its target.
         for spec in sorted(queues, key=lambda q: q.dead_letter is not None):
             self._queue(spec)
+        state_machines = tuple(state_machines)
+        self.resources = Resources(
+            config=config,
+            tables=data.tables,
+            buckets=data.buckets,
+            secrets_key=data.secrets_key,
+            functions=functions,
+            queues=self.queues,
+            state_machine_names=tuple(spec.name for spec in state_machines),
+        )
         self.state_machines = {spec.name: self._state_machine(spec) for spec in state_machines}
 
     def _queue(self, spec: QueueSpec) -> None:
@@ -92,7 +105,7 @@ class WorkflowConstruct(Construct):
         }
         return values[(placeholder.kind, placeholder.attribute)]()
 
-    def _state_machine(self, spec) -> sfn.StateMachine:
+    def _state_machine(self, spec: StateMachineSpec) -> sfn.StateMachine:
         definition = asl.definition_path(spec).read_text()
         resolved = {p.text: self._resolve(p) for p in asl.placeholders(definition)}
         name = self.config.name(spec.name)
@@ -119,6 +132,7 @@ class WorkflowConstruct(Construct):
         )
         for _, grant in resolved.values():
             grant(machine)
+        self.resources.grant_all(machine, spec)
         acknowledge(
             machine.role,
             "AwsSolutions-IAM5[Resource::*]",

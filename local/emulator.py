@@ -19,8 +19,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter
 from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -123,6 +125,46 @@ def _function_invoke(self, body, request_headers, response_headers):
     return json.dumps(result)
 
 
+class _PerThread(threading.local):
+    current_event: Any = None
+    lambda_context: Any = None
+
+
+_REQUEST = _PerThread()
+_CONTEXTS = threading.local()
+
+
+def _per_thread(name: str) -> property:
+    return property(lambda _: getattr(_REQUEST, name), lambda _, value: setattr(_REQUEST, name, value))
+
+
+def _resolver_context(resolver) -> dict:
+    contexts = _CONTEXTS.__dict__.setdefault("by_resolver", {})
+    return contexts.setdefault(id(resolver), {})
+
+
+def _set_resolver_context(resolver, value: dict) -> None:
+    _resolver_context(resolver).clear()
+    _resolver_context(resolver).update(value)
+
+
+@cache
+def isolate_powertools_requests() -> None:
+    """Lambda runs one request per process; this process serves many at once, one per thread. Powertools keeps
+    the current request on the router class (BaseRouter.current_event, .lambda_context) and on the resolver
+    (.context): give each thread its own, as separate Lambda processes would have. Local runtime only."""
+    names = ("current_event", "lambda_context")
+
+    class PerThreadRouterMeta(type(BaseRouter)):
+        pass
+
+    for name in names:  # class-level reads and writes go through the metaclass, instance reads through the class
+        setattr(PerThreadRouterMeta, name, _per_thread(name))
+        type.__setattr__(BaseRouter, name, _per_thread(name))
+    BaseRouter.__class__ = PerThreadRouterMeta
+    ApiGatewayResolver.context = property(_resolver_context, _set_resolver_context)
+
+
 def _long_poll(receive_message):
     """moto waits for messages inside the receive call, i.e. inside _AWS_LOCK, which would stop every other
     thread (and so every sender) for the whole wait. Poll without waiting instead, and sleep between polls
@@ -164,6 +206,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
         os.environ.setdefault(key, value)
     os.environ.update(extra_env or {})
     reset_clients()
+    isolate_powertools_requests()
     with (
         mock_aws(config=MOTO_CONFIG),
         _patched(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request)),

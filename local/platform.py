@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 
 from bytebridge.aws import reset_clients
+from bytebridge.dal.projects import ProjectStatus
+from bytebridge.delivery.lookup import find_project
+from bytebridge.engine.launch import activate_project
 from bytebridge.logic.accounts import AccountExists, create_account
+from bytebridge.workers.tokens import create_worker
 from local.emulator import emulated_aws
 from local.gateway import serve
 from local.provision import provision
@@ -41,6 +45,37 @@ def _create_account_route(body: bytes) -> tuple[int, dict]:
     return 200, {"userId": user_id, "secretKey": secret}
 
 
+def _create_worker_route(body: bytes) -> tuple[int, dict]:
+    """An annotator token (annotator sign-up comes with the workbench)."""
+    try:
+        name = str(json.loads(body or b"{}").get("name") or "annotator")[:100]
+    except (ValueError, AttributeError):
+        return 400, {"error": 'body must be {"name": "..."}'}
+    worker_id, token = create_worker(name)
+    return 200, {"workerId": worker_id, "token": token}
+
+
+def _activate_project_route(body: bytes) -> tuple[int, dict]:
+    """The operators' side of the lifecycle, until it exists: a project under review (alterState start) passes
+    review, trial and payment at once and its first wave of items starts."""
+    try:
+        project_id = str(json.loads(body or b"{}")["projectId"])
+    except (ValueError, KeyError, TypeError):
+        return 400, {"error": 'body must be {"projectId": "..."}'}
+    project = find_project(project_id)
+    if project is None or project.status != ProjectStatus.CHECKING:
+        return 409, {"error": f"{project_id} is not a project under review (start it with alterState first)"}
+    launched = activate_project(project.user_id, project_id)
+    return 200, {"projectId": project_id, "status": ProjectStatus.IN_PROGRESS.value, "launched": launched}
+
+
+LOCAL_ROUTES = {
+    "/local/accounts": _create_account_route,
+    "/local/workers": _create_worker_route,
+    "/local/projects/activate": _activate_project_route,
+}
+
+
 @dataclass
 class Platform:
     host: str
@@ -63,7 +98,7 @@ class Platform:
         self._start_s3_endpoint()
         provision()
         create_account(DEMO_EMAIL, card_bound=True, secret=DEMO_SECRET, user_id=DEMO_USER_ID)
-        self._server = serve(self.host, self.port, {"/local/accounts": _create_account_route})
+        self._server = serve(self.host, self.port, LOCAL_ROUTES)
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
         self._scheduler = Scheduler().start()  # EventBridge schedules and SQS pollers, which moto lacks

@@ -8,7 +8,6 @@ errors are mapped to the documented envelope here, in one place:
 """
 
 import json
-import threading
 from functools import cache
 
 from aws_lambda_powertools import Logger
@@ -36,10 +35,6 @@ app.include_router(projects_routes.router)
 app.include_router(results_routes.router)
 app.include_router(exports_routes.router)
 app.include_router(flows_routes.router)
-
-# Powertools keeps the current event and request context on the resolver class, as Lambda runs one request at
-# a time per process; the local gateway's threads must do the same.
-_ONE_REQUEST_AT_A_TIME = threading.Lock()
 
 
 def _envelope(error: ApiError, status_code: int = 200) -> Response:
@@ -146,5 +141,4 @@ def openapi_document() -> str:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict, context) -> dict:
-    with _ONE_REQUEST_AT_A_TIME:
-        return app.resolve(event, context)
+    return app.resolve(event, context)

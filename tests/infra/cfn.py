@@ -25,28 +25,89 @@ class Synth:
 
     def function_id(self, name: str, stage: str = "dev") -> str:
         """Logical id of the Lambda function deployed for catalog function `name`."""
+        return self.named("AWS::Lambda::Function", "FunctionName", name, stage)
+
+    def named(self, type_: str, name_property: str, name: str, stage: str = "dev") -> str:
+        """Logical id of the one resource of `type_` whose `name_property` is the stage's name for `name`."""
         physical = StageConfig(stage=stage).name(name)
         (found,) = [
-            k for k, r in self.resources("AWS::Lambda::Function", stage).items()
-            if r["Properties"].get("FunctionName") == physical
-        ]  # fmt: skip
+            k for k, r in self.resources(type_, stage).items() if r["Properties"].get(name_property) == physical
+        ]
         return found
+
+    def queue_id(self, name: str, stage: str = "dev") -> str:
+        return self.named("AWS::SQS::Queue", "QueueName", name, stage)
+
+    def table_id(self, base: str, stage: str = "dev") -> str:
+        return self.named("AWS::DynamoDB::Table", "TableName", base, stage)
+
+    def state_machine_id(self, name: str, stage: str = "dev") -> str:
+        return self.named("AWS::StepFunctions::StateMachine", "StateMachineName", name, stage)
+
+    def function_role(self, function_logical_id: str, stage: str = "dev") -> str:
+        return self.raw[stage]["Resources"][function_logical_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+
+    def statements_of_role(self, role_logical_id: str, stage: str = "dev") -> list[dict]:
+        """Every statement of the IAM policies attached to a role."""
+        return [
+            statement
+            for policy in policies(self.raw[stage]).values()
+            if {"Ref": role_logical_id} in policy.get("Roles", [])
+            for statement in policy["PolicyDocument"]["Statement"]
+        ]
 
     def role_statements(self, function_logical_id: str, stage: str = "dev") -> list[dict]:
         """Every statement of the IAM policies attached to a function's role."""
-        role = self.raw[stage]["Resources"][function_logical_id]["Properties"]["Role"]["Fn::GetAtt"][0]
-        statements = []
-        for policy in self.resources("AWS::IAM::Policy", stage).values():
-            if {"Ref": role} in policy["Properties"]["Roles"]:
-                statements += policy["Properties"]["PolicyDocument"]["Statement"]
-        return statements
+        return self.statements_of_role(self.function_role(function_logical_id, stage), stage)
+
+    def grants(self, role_logical_id: str, stage: str = "dev") -> dict[str, set[str]]:
+        """What a role may do, by target: the logical id of each resource its policies name (a rendered string
+        for an ARN built from names, "*" for any resource) → the actions allowed on it."""
+        out: dict[str, set[str]] = {}
+        for statement in self.statements_of_role(role_logical_id, stage):
+            assert statement["Effect"] == "Allow" and "Condition" not in statement, statement
+            for resource in listed(statement["Resource"]):
+                for target in ref_ids(resource) or {render(resource)}:
+                    out.setdefault(target, set()).update(listed(statement["Action"]))
+        return out
+
+    def api_paths(self, stage: str = "dev") -> dict[str, str]:
+        """Full path of every API Gateway resource → its logical id."""
+        resources = {k: r["Properties"] for k, r in self.resources("AWS::ApiGateway::Resource", stage).items()}
+
+        def path(logical_id: str) -> str:
+            parent = resources[logical_id]["ParentId"]
+            prefix = "" if "Fn::GetAtt" in parent else path(parent["Ref"])  # GetAtt: the API's root resource
+            return f"{prefix}/{resources[logical_id]['PathPart']}"
+
+        return {path(k): k for k in resources}
 
     def metadata(self, stage: str = "dev") -> dict[str, list[dict]]:
         return json.loads((self.outdir / f"ByteBridge-{stage}.metadata.json").read_text())
 
 
+def policies(template: dict) -> dict[str, dict]:
+    """logical id → properties of every IAM policy: roles' default policies and the managed policies CDK moves
+    statements into when a role outgrows the inline size limit."""
+    return {
+        k: r["Properties"]
+        for k, r in template["Resources"].items()
+        if r["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+    }
+
+
 def listed(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def render(value) -> str:
+    """A CloudFormation string value with its pseudo parameters as ${AWS::…}: ARNs built from names compare as text."""
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(render(part) for part in parts)
+    if isinstance(value, dict) and "Ref" in value:
+        return f"${{{value['Ref']}}}"
+    return str(value)
 
 
 def ref_ids(value) -> set[str]:
@@ -87,10 +148,8 @@ def wildcard_grants(template: dict) -> list[tuple[str, list[str]]]:
     """(policy, actions) of every statement granting a service-wide action or, beyond UNSCOPABLE_ACTIONS,
     Resource "*"."""
     found = []
-    for logical_id, resource in template["Resources"].items():
-        if resource["Type"] != "AWS::IAM::Policy":
-            continue
-        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+    for logical_id, policy in policies(template).items():
+        for statement in policy["PolicyDocument"]["Statement"]:
             actions = listed(statement["Action"])
             service_wide = any(a == "*" or a.endswith(":*") for a in actions)
             unscoped = "*" in listed(statement["Resource"]) and not set(actions) <= UNSCOPABLE_ACTIONS

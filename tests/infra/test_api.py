@@ -13,22 +13,8 @@ from tests.infra.cfn import ref_ids
 pytestmark = pytest.mark.xdist_group("cdk")
 
 
-def _paths(synth) -> dict[str, str]:
-    """Full path of every API resource → its logical id."""
-    resources = synth.resources("AWS::ApiGateway::Resource")
-    parents = {k: r["Properties"] for k, r in resources.items()}
-
-    def path(logical_id: str) -> str:
-        props = parents[logical_id]
-        parent = props["ParentId"]
-        prefix = "" if "Fn::GetAtt" in parent else path(parent["Ref"])
-        return f"{prefix}/{props['PathPart']}"
-
-    return {path(k): k for k in resources}
-
-
 def test_every_http_prefix_routes_to_its_function(synth):
-    paths = _paths(synth)
+    paths = synth.api_paths()
     methods = synth.resources("AWS::ApiGateway::Method")
     served = {}
     for method in methods.values():

@@ -4,7 +4,7 @@ import pytest
 from aws_cdk import App
 
 from bytebridge.settings import resource_name
-from infra import bundling
+from infra import bundling, lambda_factory
 from infra.config import StageConfig
 from infra.stack import build_app
 
@@ -34,14 +34,22 @@ def test_app_builds_the_stack_of_the_context_stage():
     ]
 
 
-def test_pip_installs_wheels_for_lambdas_arm64_python311(tmp_path):
+def test_pip_installs_wheels_for_lambdas_arm64_python312(tmp_path):
     command = bundling.pip_command(tmp_path)
-    assert command[command.index("--platform") + 1] == "manylinux2014_aarch64"  # Amazon Linux 2, glibc 2.26
-    assert command[command.index("--python-version") + 1] == "3.11"
+    platforms = [command[i + 1] for i, arg in enumerate(command) if arg == "--platform"]
+    # Amazon Linux 2023 has glibc 2.34: numpy's manylinux_2_28 wheels and the older manylinux2014 ones, no newer.
+    assert {"manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"} <= set(platforms)
+    assert "manylinux_2_34_aarch64" in platforms and "manylinux_2_35_aarch64" not in platforms
+    assert all(p.endswith("_aarch64") for p in platforms)
+    assert command[command.index("--python-version") + 1] == "3.12"
     assert "--only-binary=:all:" in command
     assert command[command.index("--target") + 1] == str(tmp_path)
     assert command[command.index("-r") + 1] == str(bundling.ROOT / "requirements.txt")
     assert command[command.index("-c") + 1] == str(bundling.ROOT / "constraints.txt")
+
+
+def test_layer_is_built_for_the_functions_runtime():
+    assert lambda_factory.RUNTIME.name == f"python{bundling.PYTHON_VERSION}"
 
 
 def test_layer_hash_follows_the_pins_as_well_as_the_code(tmp_path, monkeypatch):
@@ -53,3 +61,6 @@ def test_layer_hash_follows_the_pins_as_well_as_the_code(tmp_path, monkeypatch):
     assert bundling.source_hash() == before  # stable
     requirements.write_text("pynamodb==6.1.1\n")
     assert bundling.source_hash() != before
+    after_pin = bundling.source_hash()
+    monkeypatch.setattr(bundling, "PYTHON_VERSION", "3.13")  # other wheels, another layer
+    assert bundling.source_hash() != after_pin

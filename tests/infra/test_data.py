@@ -1,12 +1,22 @@
 """Tables, keys and buckets: the template's table schemas are the pynamodb models' (what pynamodb's own
 create_table sends, which the local runtime uses), and everything is encrypted, private and TLS-only."""
 
+import importlib
+import pkgutil
+
 import pytest
 from aws_cdk.assertions import Match
+from pynamodb.attributes import TTLAttribute
+from pynamodb.models import Model
 
+from bytebridge import dal
+from bytebridge.dal.flows import FlowModel
+from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.items import ItemModel
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
 from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.dal.tables import ALL_MODELS
+from bytebridge.dal.workers import WorkerModel
 from infra.config import StageConfig
 from infra.tables import table_base
 from tests.infra.cfn import STAGES, listed, ref_ids
@@ -84,9 +94,28 @@ def test_every_table_is_on_demand_encrypted_with_pitr(synth):
 def test_ttl_only_where_a_model_has_a_ttl_attribute(synth):
     tables = _tables_by_name(synth)
     with_ttl = {name: t["TimeToLiveSpecification"] for name, t in tables.items() if "TimeToLiveSpecification" in t}
-    assert with_ttl == {
-        StageConfig(stage="dev").name(table_base(SeenRequestModel)): {"AttributeName": "expires_at", "Enabled": True}
+    expected = {
+        StageConfig(stage="dev").name(table_base(model)): {"AttributeName": attribute.attr_name, "Enabled": True}
+        for model in ALL_MODELS
+        for attribute in model.get_attributes().values()
+        if isinstance(attribute, TTLAttribute)
     }
+    assert with_ttl == expected
+    for model in (SeenRequestModel, AssignmentModel):  # pinned: replay windows, expired assignments
+        assert StageConfig(stage="dev").name(table_base(model)) in with_ttl, model.__name__
+
+
+def test_every_pynamodb_model_of_the_layer_is_a_table():
+    """ALL_MODELS is what both the stack and the schema comparison above read: a model left out of it would be
+    missing from the deployment and from the comparison alike."""
+    defined = {
+        model
+        for info in pkgutil.iter_modules(dal.__path__, f"{dal.__name__}.")
+        for model in vars(importlib.import_module(info.name)).values()
+        if isinstance(model, type) and issubclass(model, Model) and model is not Model
+    }
+    assert defined == set(ALL_MODELS)
+    assert {FlowModel, JudgmentModel, AssignmentModel, WorkerModel, GoldModel} <= defined  # the item engine's
 
 
 def test_prod_keeps_its_data_and_dev_cleans_up(synth):

@@ -16,7 +16,7 @@ from tests.infra.cfn import listed, ref_ids, wildcard_grants
 pytestmark = pytest.mark.xdist_group("cdk")
 
 
-def test_every_catalog_function_is_deployed_as_arm64_python311_with_json_logs_and_tracing(synth):
+def test_every_catalog_function_is_deployed_as_arm64_python312_with_json_logs_and_tracing(synth):
     functions = synth.resources("AWS::Lambda::Function")
     assert len(functions) == len(FUNCTIONS)
     layers = list(synth.resources("AWS::Lambda::LayerVersion"))
@@ -24,7 +24,7 @@ def test_every_catalog_function_is_deployed_as_arm64_python311_with_json_logs_an
     log_groups = synth.resources("AWS::Logs::LogGroup")
     for spec in FUNCTIONS:
         props = functions[synth.function_id(spec.name)]["Properties"]
-        assert props["Runtime"] == "python3.11"
+        assert props["Runtime"] == "python3.12"  # Amazon Linux 2023: loads the layer's manylinux_2_28 wheels
         assert props["Architectures"] == ["arm64"]
         assert props["Handler"] == spec.handler
         assert props["Timeout"] == spec.timeout_seconds
@@ -46,12 +46,12 @@ def test_prod_keeps_logs_longer(synth):
         assert group["Properties"]["RetentionInDays"] == 90, logical_id
 
 
-def test_layer_is_arm64_python311_and_not_bundled_at_synth(synth):
+def test_layer_is_arm64_python312_and_not_bundled_at_synth(synth):
     synth.template().has_resource_properties(
         "AWS::Lambda::LayerVersion",
         {
             "CompatibleArchitectures": ["arm64"],
-            "CompatibleRuntimes": ["python3.11"],
+            "CompatibleRuntimes": ["python3.12"],
             "LayerName": "bytebridge-dev-shared",
         },
     )
@@ -68,26 +68,12 @@ def test_no_wildcard_resources_or_actions(synth, stage):
 
 def _grants(synth, function: str) -> dict[str, set[str]]:
     """logical id of each resource the function's role may touch → the actions on it."""
-    out: dict[str, set[str]] = {}
-    for statement in synth.role_statements(synth.function_id(function)):
-        assert statement["Effect"] == "Allow"
-        for resource in listed(statement["Resource"]):
-            for target in ref_ids(resource) or {str(resource)}:
-                out.setdefault(target, set()).update(listed(statement["Action"]))
-    return out
-
-
-def _table(synth, base: str) -> str:
-    physical = StageConfig(stage="dev").name(base)
-    (found,) = [
-        k for k, r in synth.resources("AWS::DynamoDB::Table").items() if r["Properties"]["TableName"] == physical
-    ]
-    return found
+    return synth.grants(synth.function_role(synth.function_id(function)))
 
 
 def test_grants_follow_the_catalog_access_entries(synth):
     auto_accept = _grants(synth, "auto-accept")
-    items = _table(synth, "items")
+    items = synth.table_id("items")
     assert "dynamodb:UpdateItem" in auto_accept[items]
     # Nothing it did not declare: no other table, no secrets key, no bucket.
     tables = set(synth.resources("AWS::DynamoDB::Table"))
@@ -97,7 +83,7 @@ def test_grants_follow_the_catalog_access_entries(synth):
 
     client = _grants(synth, "client-api")
     assert client[secrets_key] == {"kms:Decrypt"}  # verify signatures; cannot seal new secrets
-    assert client[_table(synth, "accounts")] >= {"dynamodb:PutItem", "dynamodb:Query"}
+    assert client[synth.table_id("accounts")] >= {"dynamodb:PutItem", "dynamodb:Query"}
     assert client[synth.function_id("export-job")] == {"lambda:InvokeFunction"}
     exports_bucket = next(k for k in synth.resources("AWS::S3::Bucket") if k.startswith("DataExportsBucket"))
     assert not any(a.startswith(("s3:Put", "s3:Delete")) for a in client[exports_bucket])  # read only
@@ -113,7 +99,7 @@ def test_grants_follow_the_catalog_access_entries(synth):
 
 def test_read_access_is_read_only(synth):
     sender = _grants(synth, "callback-sender")
-    accounts = sender[_table(synth, "accounts")]
+    accounts = sender[synth.table_id("accounts")]
     assert "dynamodb:GetItem" in accounts
     assert not accounts & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 
@@ -125,9 +111,11 @@ def test_every_access_entry_resolves(synth):
         for entry in spec.access:
             kind, name, *_ = entry.split(":")
             if kind == "table":
-                assert _table(synth, name) in granted, (spec.name, entry)
+                assert synth.table_id(name) in granted, (spec.name, entry)
             elif kind == "function":
                 assert synth.function_id(name) in granted, (spec.name, entry)
+            elif kind == "queue":
+                assert synth.queue_id(name) in granted, (spec.name, entry)
     assert by_name("client-api").access  # the check above is not vacuous
 
 
@@ -137,7 +125,7 @@ def test_unknown_access_entry_fails_the_synth():
     )
     app = App(context=NO_BUNDLING)  # a bare App would pip-install the layer
     with pytest.raises(ValueError, match=r"typo: cannot grant 'table:itmes:write'"):
-        ByteBridgeStack(app, "Broken", config=StageConfig(stage="dev"), functions=(bad,), queues=())
+        ByteBridgeStack(app, "Broken", config=StageConfig(stage="dev"), functions=(bad,), queues=(), state_machines=())
 
 
 def test_functions_get_the_settings_environment(synth):

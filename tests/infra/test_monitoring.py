@@ -4,7 +4,12 @@ failed executions per state machine, all to an encrypted SNS topic."""
 import pytest
 
 from infra import catalog
-from infra.monitoring_construct import API_5XX_PER_PERIOD, API_P99_LATENCY_MS, CONSUMED_QUEUE_AGE_SECONDS
+from infra.monitoring_construct import (
+    API_5XX_PER_PERIOD,
+    API_P99_LATENCY_MS,
+    CONSUMED_QUEUE_AGE_SECONDS,
+    HUMAN_QUEUE_AGE_SECONDS,
+)
 from tests.infra.cfn import ref_ids
 
 pytestmark = pytest.mark.xdist_group("cdk")
@@ -61,12 +66,42 @@ def test_queue_age_and_dead_letter_depth_alarms(synth):
                 assert watched["ApproximateAgeOfOldestMessage"]["Threshold"] == CONSUMED_QUEUE_AGE_SECONDS
 
 
+def test_the_item_engine_is_watched(synth):
+    """item-flow's failed and timed-out executions, each task queue's oldest message (annotator supply), the
+    task DLQ, and the engine's functions."""
+    machine = synth.state_machine_id("item-flow")
+    (failed,) = [a for a in _alarms(synth) if "Metrics" in a and machine in ref_ids(a["Metrics"])]
+    stats = {m["Id"]: m["MetricStat"] for m in failed["Metrics"] if "MetricStat" in m}
+    assert {(s["Metric"]["MetricName"], s["Stat"]) for s in stats.values()} == {
+        ("ExecutionsFailed", "Sum"),
+        ("ExecutionsTimedOut", "Sum"),
+    }
+    (expression,) = [m["Expression"] for m in failed["Metrics"] if "Expression" in m]
+    assert expression == "FILL(failed, 0) + FILL(timedOut, 0)"
+    assert failed["Threshold"] == 1 and failed["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+
+    sqs_alarms = [a for a in _alarms(synth) if a.get("Namespace") == "AWS/SQS"]
+    for family in catalog.TASK_FAMILIES:
+        queue = synth.queue_id(f"tasks-{family}")
+        (age,) = [a for a in sqs_alarms if _dimension_refs(a) == {queue}]
+        assert age["MetricName"] == "ApproximateAgeOfOldestMessage" and age["Statistic"] == "Maximum", family
+        assert age["Threshold"] == HUMAN_QUEUE_AGE_SECONDS and age["ComparisonOperator"] == "GreaterThanThreshold"
+    (depth,) = [a for a in sqs_alarms if _dimension_refs(a) == {synth.queue_id("tasks-dlq")}]
+    assert depth["MetricName"] == "ApproximateNumberOfMessagesVisible" and depth["Threshold"] == 1
+
+    lambda_alarms = [a for a in _alarms(synth) if a.get("Namespace") == "AWS/Lambda"]
+    for name in ("consensus", "launcher", "worker-api"):
+        function = synth.function_id(name)
+        watched = {a["MetricName"] for a in lambda_alarms if _dimension_refs(a) == {function}}
+        assert watched == {"Errors", "Throttles"}, name
+
+
 def test_every_alarm_notifies_the_encrypted_topic(synth):
     ((topic_id, topic),) = synth.resources("AWS::SNS::Topic").items()
     data_key = next(k for k in synth.resources("AWS::KMS::Key") if k.startswith("DataDataKey"))
     assert ref_ids(topic["Properties"]["KmsMasterKeyId"]) == {data_key}
     alarms = _alarms(synth)
-    assert len(alarms) >= 2 + 2 * len(catalog.FUNCTIONS) + len(catalog.QUEUES)
+    assert len(alarms) == 2 + 2 * len(catalog.FUNCTIONS) + len(catalog.QUEUES) + len(catalog.STATE_MACHINES)
     for alarm in alarms:
         assert [ref_ids(a) for a in alarm["AlarmActions"]] == [{topic_id}], alarm["AlarmDescription"]
         assert alarm["AlarmDescription"]

@@ -27,7 +27,7 @@ def check_answer(node: TaskNode, payload: object) -> dict:
     except ValidationError as exc:
         raise AnswerError(_first_error(exc)) from None
     if node.task_type in CHOICE_TYPES:
-        chosen = answer.get("choices") or [answer["choice"]]
+        chosen = answer["choices"] if "choices" in answer else [answer["choice"]]
         if unknown := [c for c in chosen if c not in node.options]:
             raise AnswerError(f"not an option of this task: {unknown[0]!r}")
         if len(set(chosen)) != len(chosen):

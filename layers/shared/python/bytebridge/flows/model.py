@@ -25,6 +25,11 @@ class _Wire(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
+def _kind_required(schema: dict) -> None:
+    # `kind` has a Python default for convenience, but on the wire it tells the node types apart: required.
+    schema["required"] = ["kind", *schema.get("required", [])]
+
+
 class Overlap(_Wire):
     """Adaptive overlap: ask `min_overlap` annotators, then one more at a time while their agreement with the
     consolidated answer is below `agreement`, up to `max_overlap`."""
@@ -47,6 +52,8 @@ class GoldPolicy(_Wire):
 
 
 class TaskNode(_Wire):
+    model_config = ConfigDict(json_schema_extra=_kind_required)
+
     kind: Literal["task"] = "task"
     id: NodeId
     task_type: TaskType
@@ -62,6 +69,8 @@ class TaskNode(_Wire):
 
 
 class EndNode(_Wire):
+    model_config = ConfigDict(json_schema_extra=_kind_required)
+
     kind: Literal["end"] = "end"
     id: NodeId
     name: Annotated[str, StringConstraints(max_length=256)] = ""

@@ -180,7 +180,7 @@ def flow_problems(flow: Flow) -> list[FlowProblem]:
                 problems.append(FlowProblem(where, "edge-ends", f"{end!r} is not a node"))
         source = known.get(edge.source)
         if isinstance(source, EndNode):
-            problems.append(FlowProblem(edge.source, "edge-ends", "an end node has no outgoing edges"))
+            problems.append(FlowProblem(where, "edge-ends", f"{edge.source} is an end node: it has no outgoing edges"))
         elif isinstance(source, TaskNode) and (why := _condition_problem(edge.condition, source)):
             problems.append(FlowProblem(where, "condition", why))
     for node in flow.task_nodes():

@@ -109,8 +109,8 @@ class ProjectConfig:
         if self.type in CLASSIFICATION_TYPES:
             if not self.question:
                 return "question is required for classification projects"
-            if not self.options:
-                return "options are required for classification projects"
+            if len(self.options) < 2:
+                return "options are required for classification projects: at least two"
         elif not self.target:
             return f"target (what to label) is required for {self.type} projects"
         if len(set(self.options)) != len(self.options):

@@ -25,7 +25,7 @@ from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 from bytebridge.workers.leases import lease
 
 log = logging.getLogger(__name__)
-POISON_RETRY_SECONDS = 30  # an unreadable message comes back this soon, until the redrive policy parks it
+# An unreadable message is made visible again at once: after max_receive_count receives, redrive parks it in the DLQ.
 MAX_EXAMINED = 20  # messages one claim looks at (others' tasks it cannot take) before answering "no work"
 
 
@@ -68,7 +68,7 @@ class _Claimer:
             task_message = TaskMessage.model_validate_json(message["Body"])
         except ValidationError:
             log.warning("unreadable task message", extra={"queue": queue_url, "messageId": message.get("MessageId")})
-            tasks.hide(queue_url, message["ReceiptHandle"], POISON_RETRY_SECONDS)
+            tasks.hide(queue_url, message["ReceiptHandle"], 0)
             return None
         slot, token = task_message.task, task_message.task_token
         project = self._project(slot.project_id)

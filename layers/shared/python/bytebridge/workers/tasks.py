@@ -10,7 +10,12 @@ from bytebridge.aws import client
 
 log = logging.getLogger(__name__)
 
-LEASE_MARGIN_SECONDS = 60  # the message stays hidden this much past the lease, so it never reappears early
+
+def lease_margin(lease_seconds: int) -> int:
+    """How long past the lease its message stays hidden, so it never reappears while a submit may still land."""
+    return max(1, min(60, lease_seconds // 10))
+
+
 _GONE = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
 
 
@@ -22,7 +27,7 @@ def receive(queue_url: str, wait_seconds: int, lease_seconds: int) -> dict | Non
             QueueUrl=queue_url,
             MaxNumberOfMessages=1,
             WaitTimeSeconds=wait_seconds,
-            VisibilityTimeout=lease_seconds + LEASE_MARGIN_SECONDS,
+            VisibilityTimeout=lease_seconds + lease_margin(lease_seconds),
             AttributeNames=["ApproximateReceiveCount"],
         )
         .get("Messages", [])

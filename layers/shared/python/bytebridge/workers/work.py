@@ -74,7 +74,7 @@ def heartbeat(worker: WorkerModel, assignment_id: str) -> int:
     if not tasks.token_alive(row.task_token):
         _lapse(row)
         raise WorkerError(WorkerErrorCode.EXPIRED, "the task was re-issued or ended")
-    tasks.hide(row.queue_url, row.receipt_handle, lease_seconds + tasks.LEASE_MARGIN_SECONDS)
+    tasks.hide(row.queue_url, row.receipt_handle, lease_seconds + tasks.lease_margin(lease_seconds))
     return until
 
 

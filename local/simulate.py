@@ -1,0 +1,279 @@
+"""`make simulate`: drive a project to the end on the running local platform, over HTTP, as a client and a
+crowd of simulated annotators would: create a classify-then-box project (cat → box the cats → end; dog → end),
+upload a simulated dataset, start it, let the operators' stand-in activate it, then annotators of the given
+accuracy claim, answer and submit through the worker API until every item is finished. Progress is printed
+as it goes; at the end the consolidated answers are scored against the ground truth.
+
+    python -m local.simulate [--url http://127.0.0.1:20000] [--items 50] [--annotators 8] [--accuracy 0.8]
+
+Faults on purpose (to see nothing is lost or counted twice): --skip-rate gives tasks back (the task goes to
+another annotator), --double-submit-rate submits an answer twice, --abandon-rate claims and walks away (the
+task comes back when its lease ends: start the platform with LEASE_SECONDS=5 to see it soon).
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import requests
+
+from bytebridge.consensus import matches_gold
+from bytebridge.signing import signed_headers
+from local.annotators import (
+    IMAGE_HEIGHT,
+    IMAGE_WIDTH,
+    SimulatedAnnotator,
+    Truth,
+    annotator_pool,
+    make_dataset,
+    truth_of,
+)
+from local.platform import DEMO_SECRET, DEMO_USER_ID
+
+UPLOAD_BATCH = 1000  # submitResource takes this many links per call
+
+
+@dataclass
+class Faults:
+    skip_rate: float = 0.0
+    double_submit_rate: float = 0.0
+    abandon_rate: float = 0.0
+
+
+@dataclass
+class Tally:
+    """What the annotators did, shared by their threads."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, what: str) -> None:
+        with self.lock:
+            self.counts[what] += 1
+
+
+class Client:
+    """The documented signed API, as a client script calls it."""
+
+    def __init__(self, base_url: str, user_id: str, secret: str):
+        self.base_url, self.user_id, self.secret = base_url.rstrip("/"), user_id, secret
+        self.http = requests.Session()
+
+    def call(self, path: str, params: dict) -> dict:
+        body = json.dumps({"userId": self.user_id, "params": params})
+        headers = signed_headers(self.user_id, body, self.secret, int(time.time() * 1000))
+        answer = self.http.post(self.base_url + path, data=body.encode("utf-8"), headers=headers, timeout=60).json()
+        if answer["code"] != 0:
+            raise RuntimeError(f"{path}: code {answer['code']} {answer.get('errorMsg')} {answer.get('detail', '')}")
+        return answer["data"]
+
+
+def _annotate(
+    base_url: str, annotator: SimulatedAnnotator, token: str, faults: Faults, stop: threading.Event, tally: Tally
+) -> None:
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    while not stop.is_set():
+        try:
+            if not _work_once(http, f"{base_url}/worker/v1", annotator, faults, tally):
+                return
+        except (requests.RequestException, ValueError, KeyError) as exc:  # a person would retry too
+            tally.add(f"error {type(exc).__name__}")
+            time.sleep(1)
+
+
+def _work_once(
+    http: requests.Session, worker: str, annotator: SimulatedAnnotator, faults: Faults, tally: Tally
+) -> bool:
+    """One claim and what the annotator does with it; False once the annotator is blocked."""
+    claimed = http.post(f"{worker}/assignments/claim", json={"waitSeconds": 2}, timeout=60)
+    if claimed.status_code == 403:
+        tally.add("blocked")
+        return False
+    claimed.raise_for_status()
+    assignment = claimed.json()["assignment"]
+    if assignment is None:
+        tally.add("no work")
+        return True
+    tally.add("claimed")
+    # The data link redirects to the item; its URL is all the simulator needs to "see" the image.
+    data = http.get(assignment["dataUrl"], allow_redirects=False, timeout=30)
+    truth = truth_of(data.headers["Location"])
+    base = f"{worker}/assignments/{assignment['assignmentId']}"
+    roll = annotator.rng.random()
+    if roll < faults.abandon_rate:
+        tally.add("abandoned")
+        return True
+    if roll < faults.abandon_rate + faults.skip_rate:
+        http.post(f"{base}/release", json={"skip": True}, timeout=30)
+        tally.add("skipped")
+        return True
+    answer = {"answer": annotator.answer(assignment, truth)}
+    submitted = http.post(f"{base}/submit", json=answer, timeout=60)
+    tally.add(f"submit {submitted.status_code}")
+    if annotator.rng.random() < faults.double_submit_rate:
+        again = http.post(f"{base}/submit", json=answer, timeout=60)
+        tally.add("duplicate submit" if again.ok and again.json()["duplicate"] else f"resubmit {again.status_code}")
+    return True
+
+
+def _truth_answer(truth: Truth, label: str) -> dict:
+    boxes = [{"label": label, "x": x, "y": y, "w": w, "h": h} for x, y, w, h in truth.boxes]
+    return {"imageWidth": IMAGE_WIDTH, "imageHeight": IMAGE_HEIGHT, "boxes": boxes}
+
+
+def score(results: list[dict], dataset: dict[str, Truth], positive: str = "cat") -> dict:
+    """Consolidated answers against the truth: the class, and for items boxed, the boxes (each true box paired
+    with a consolidated one at IoU ≥ 0.5, nothing extra)."""
+    right = boxed = boxes_right = 0
+    for record in results:
+        truth = dataset[record["resourceURL"]]
+        answers = record["result"]["answers"]
+        right += answers["classify"]["choice"] == truth.label
+        if "box" in answers:
+            boxed += 1
+            boxes_right += matches_gold("rectangle_frame_select", answers["box"], _truth_answer(truth, positive))
+    return {
+        "items": len(results),
+        "classAccuracy": round(right / max(1, len(results)), 4),
+        "boxedItems": boxed,
+        "boxAccuracy": round(boxes_right / max(1, boxed), 4),
+    }
+
+
+def _all_results(client: Client, project_id: str) -> list[dict]:
+    results, cursor = [], None
+    while True:
+        page = client.call("/api/v1/projects/listResults", {"projectId": project_id, "limit": 100, "cursor": cursor})
+        results += page["items"]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            return results
+
+
+def run_simulation(
+    base_url: str,
+    *,
+    items: int = 50,
+    annotators: int = 8,
+    accuracy: float = 0.8,
+    faults: Faults | None = None,
+    user_id: str = DEMO_USER_ID,
+    secret: str = DEMO_SECRET,
+    timeout_seconds: float = 600,
+    seed: int = 7,
+    out=sys.stdout,
+) -> dict:
+    """Run one simulated project to the end; returns the figures it printed."""
+    faults = faults or Faults()
+    client = Client(base_url, user_id, secret)
+    dataset = make_dataset(items, seed=seed)
+    project = client.call(
+        "/api/v1/projects",
+        {
+            "projectName": f"simulated cats and dogs {uuid.uuid4().hex[:8]}",
+            "type": "image_classification",
+            "taskType": "single_choice",
+            "instruction": "simulated",
+            "question": "Is this a cat or a dog?",
+            "options": [{"value": "cat"}, {"value": "dog"}],
+        },
+    )
+    project_id = project["projectId"]
+    client.call("/api/v1/projects/setFlow", {"projectId": project_id, "template": "classify-then-box"})
+    urls = list(dataset)
+    for start in range(0, len(urls), UPLOAD_BATCH):
+        batch = urls[start : start + UPLOAD_BATCH]
+        client.call(
+            "/api/v1/projects/submitResource", {"projectId": project_id, "resourceType": "image", "resourceURLs": batch}
+        )
+    client.call("/api/v1/projects/alterState", {"projectId": project_id, "type": "start"})
+    activated = requests.post(f"{base_url}/local/projects/activate", json={"projectId": project_id}, timeout=120)
+    activated.raise_for_status()
+    print(f"project {project_id}: {items} items, {annotators} annotators at ~{accuracy:.0%}", file=out, flush=True)
+
+    stop, tally = threading.Event(), Tally()
+    threads = []
+    for annotator in annotator_pool(annotators, accuracy, seed=seed):
+        token = requests.post(f"{base_url}/local/workers", json={"name": annotator.name}, timeout=30).json()["token"]
+        thread = threading.Thread(
+            target=_annotate, args=(base_url, annotator, token, faults, stop, tally), name=annotator.name, daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+    started = time.monotonic()
+    try:
+        while True:
+            progress = client.call("/api/v1/projects/retrieveProject", {"projectId": project_id})["projectData"]
+            elapsed = time.monotonic() - started
+            print(
+                f"  {elapsed:6.1f} s  {progress['projectStatus']:<10} completed {progress['completedQuantity']}/"
+                f"{progress['projectItemQuantity']}  processing {progress['processingQuantity']}  "
+                f"not started {progress['noStartQuantity']}  spent ${progress['amountSpent']:.2f}",
+                file=out,
+                flush=True,
+            )
+            if progress["projectStatus"] == "completed" or elapsed > timeout_seconds:
+                break
+            time.sleep(2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    results = _all_results(client, project_id)
+    figures = {
+        "projectId": project_id,
+        "status": progress["projectStatus"],
+        "seconds": round(time.monotonic() - started, 1),
+        "progress": {
+            k: progress[k]
+            for k in (
+                "projectItemQuantity",
+                "completedQuantity",
+                "successQuantity",
+                "failedQuantity",
+                "outputQuantity",
+                "amountSpent",
+            )
+        },
+        "annotators": dict(tally.counts),
+        "score": score(results, dataset),
+    }
+    print(json.dumps(figures, indent=2), file=out, flush=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:20000")
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--annotators", type=int, default=8)
+    parser.add_argument("--accuracy", type=float, default=0.8)
+    parser.add_argument("--skip-rate", type=float, default=0.0)
+    parser.add_argument("--double-submit-rate", type=float, default=0.0)
+    parser.add_argument("--abandon-rate", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    faults = Faults(args.skip_rate, args.double_submit_rate, args.abandon_rate)
+    try:
+        figures = run_simulation(
+            args.url,
+            items=args.items,
+            annotators=args.annotators,
+            accuracy=args.accuracy,
+            faults=faults,
+            seed=args.seed,
+        )
+    except requests.ConnectionError:
+        sys.exit(f"error: no platform at {args.url}; start it with `make run`")
+    if figures["status"] != "completed":
+        sys.exit("the project did not complete in time")
+
+
+if __name__ == "__main__":
+    main()
