@@ -19,6 +19,7 @@ from local.platform import DEMO_SECRET, DEMO_USER_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 90
+LEASE_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,12 @@ def platform(tmp_path_factory) -> Iterator[RunningPlatform]:
     port = _free_port()
     log_path = tmp_path_factory.mktemp("platform") / "local-run.log"
     python_path = [ROOT / "layers" / "shared" / "python", ROOT / "functions", ROOT]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(path) for path in python_path)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(path) for path in python_path),
+        "LEASE_SECONDS": str(LEASE_SECONDS),  # abandoned tasks come back within seconds, not half an hour
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local.run", "--port", str(port)],

@@ -17,6 +17,7 @@ from bytebridge.annotations import TaskType
 from bytebridge.aws import client
 from bytebridge.dal.base import now_ms
 from bytebridge.dal.exports import ExportModel, ExportStatus
+from bytebridge.dal.flows import load_flow
 from bytebridge.dal.items import ItemModel, ItemStatus
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.errors import ApiError, ErrorCode
@@ -81,8 +82,14 @@ def get_export(user_id: str, project_id: str, export_id: str) -> ExportModel | N
 
 
 def export_schema(project: ProjectModel) -> ExportSchema:
-    """The task nodes of the project's items. Nodes are recognised from their answers (ExportSchema);
-    a documented one-task project's options are its labels, numbered in the order the client gave them."""
+    """The task nodes of the project's flow (the frozen version its items walked), with their declared options
+    and labels, numbered in the order the flow declares them. A project that never froze a flow falls back to
+    recognising nodes from their answers, with the documented one-task configuration's options as labels."""
+    if project.flow_version is not None:
+        flow = load_flow(project.project_id, project.flow_version)
+        return ExportSchema(
+            {node.id: NodeInfo(node.task_type, (*node.options, *node.labels)) for node in flow.task_nodes()}
+        )
     try:
         task_type = TaskType(project.task_type)
     except ValueError:

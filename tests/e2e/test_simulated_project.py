@@ -1,0 +1,137 @@
+"""A project labeled end to end on the local platform, over HTTP only, as a client and a crowd see it:
+`local.simulate` creates a classify-then-box project (cats get boxes), uploads 50 simulated images, starts it,
+and 8 annotators at ~80% accuracy work it through the worker API while some skip tasks, walk away from claims
+(their leases run out) and submit twice. Then the client exports the results and downloads them through the
+presigned URL retrieveProject gives."""
+
+import io
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import Counter
+
+import pytest
+import requests
+from pycocotools.coco import COCO
+
+from local.annotators import make_dataset
+from local.simulate import Client, Faults, run_simulation
+
+pytestmark = pytest.mark.xdist_group("platform")
+ITEMS = 50
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def simulated(platform):
+    printed = io.StringIO()
+    faults = Faults(skip_rate=0.05, double_submit_rate=0.1, abandon_rate=0.05)
+    figures = run_simulation(
+        platform.base_url, items=ITEMS, annotators=8, accuracy=0.8, faults=faults, seed=SEED, out=printed
+    )
+    client = Client(platform.base_url, platform.user_id, platform.secret)
+    return figures, client, printed.getvalue()
+
+
+def _results(client: Client, project_id: str) -> list[dict]:
+    results, cursor = [], None
+    while True:
+        page = client.call("/api/v1/projects/listResults", {"projectId": project_id, "limit": 20, "cursor": cursor})
+        results += page["items"]
+        if (cursor := page["nextCursor"]) is None:
+            return results
+
+
+def test_every_item_reaches_an_end_node_once_despite_skips_abandons_and_double_submits(simulated):
+    figures, client, printed = simulated
+    results = _results(client, figures["projectId"])
+
+    assert figures["status"] == "completed", printed
+    progress = figures["progress"]
+    assert progress["projectItemQuantity"] == progress["completedQuantity"] == ITEMS
+    assert progress["successQuantity"] + progress["failedQuantity"] == ITEMS
+    assert progress["outputQuantity"] == progress["successQuantity"] == len(results)
+    assert len({r["itemId"] for r in results}) == ITEMS  # none lost, none twice
+    dataset = make_dataset(ITEMS, seed=SEED)
+    assert {r["resourceURL"] for r in results} == set(dataset)
+    for record in results:
+        result = record["result"]
+        chosen = result["answers"]["classify"]["choice"]
+        assert result["path"] == (["classify", "box", "boxed"] if chosen == "cat" else ["classify", "other"])
+        assert result["endNode"] == result["path"][-1]
+        assert record["acceptance"] == "pending"
+    # The faults happened, and the ones that could double count were answered as duplicates, never accepted twice.
+    done = figures["annotators"]
+    assert done["abandoned"] > 0 and done["skipped"] > 0 and done["duplicate submit"] > 0
+    assert not any(key.startswith("resubmit") for key in done)
+    boxed = sum("box" in r["result"]["answers"] for r in results)
+    assert progress["amountSpent"] == pytest.approx(ITEMS * 0.02 + boxed * 0.06)  # bytebridge.pricing
+
+
+def test_consolidated_answers_beat_a_single_annotator_against_the_ground_truth(simulated):
+    figures, _, printed = simulated
+    score = figures["score"]
+
+    assert score["items"] == ITEMS
+    # One ~80% annotator would be right on ~80% of images; 3-5 weighted votes do better.
+    assert score["classAccuracy"] >= 0.86, printed
+    assert score["boxedItems"] > 0 and score["boxAccuracy"] >= 0.6, printed
+
+
+def test_no_annotator_judged_the_same_task_twice(simulated):
+    figures, client, _ = simulated
+    for record in _results(client, figures["projectId"])[:25]:
+        detail = client.call(
+            "/api/v1/projects/retrieveResult", {"projectId": figures["projectId"], "itemId": record["itemId"]}
+        )
+        per_node = Counter((j["nodeId"], j["worker"]) for j in detail["judgments"])
+        assert per_node and max(per_node.values()) == 1, detail["judgments"]
+        nodes = {j["nodeId"] for j in detail["judgments"]}
+        assert nodes == set(record["result"]["path"][:-1])
+        assert all(3 <= sum(1 for j in detail["judgments"] if j["nodeId"] == n) <= 5 for n in nodes)
+
+
+def _export(client: Client, project_id: str, fmt: str) -> bytes:
+    exported = client.call("/api/v1/projects/exportResult", {"projectId": project_id, "format": fmt})
+    assert exported["status"] == "done", exported
+    extra = client.call("/api/v1/projects/retrieveProject", {"projectId": project_id})["extraInfo"]
+    assert extra["downloadableResultNum"] == ITEMS
+    download = requests.get(extra["downloadResultURL"], timeout=60)  # presigned: no credentials needed
+    assert download.status_code == 200
+    return download.content
+
+
+def test_the_labeled_project_exports_to_coco_that_pycocotools_loads(simulated, tmp_path):
+    figures, client, _ = simulated
+    results = _results(client, figures["projectId"])
+    path = tmp_path / "export.json"
+    path.write_bytes(_export(client, figures["projectId"], "coco"))
+
+    coco = COCO(str(path))
+
+    assert len(coco.imgs) == ITEMS
+    # Categories are the flow's declared options and labels; the classify answer is the image's category.
+    categories = {c["name"]: c["id"] for c in coco.loadCats(coco.getCatIds())}
+    assert set(categories) == {"cat", "dog"}
+    by_url = {r["resourceURL"]: r["result"]["answers"] for r in results}
+    for image in coco.imgs.values():
+        (classified,) = image["bytebridge"]["classifications"]
+        assert classified["category_ids"] == [categories[by_url[image["coco_url"]]["classify"]["choice"]]]
+        assert {ann["category_id"] for ann in coco.imgToAnns[image["id"]]} <= {categories["cat"]}
+    boxes = sum(len(r["result"]["answers"]["box"]["boxes"]) for r in results if "box" in r["result"]["answers"])
+    assert len(coco.getAnnIds()) == boxes
+    assert all(ann["bbox"][2] > 0 and ann["bbox"][3] > 0 for ann in coco.loadAnns(coco.getAnnIds()))
+
+
+def test_the_labeled_project_exports_to_pascal_voc_xml(simulated):
+    figures, client, _ = simulated
+    time.sleep(0.01)  # retrieveProject links the newest export: make this one newer than the COCO one
+    archive = zipfile.ZipFile(io.BytesIO(_export(client, figures["projectId"], "voc")))
+
+    documents = [ET.fromstring(archive.read(name)) for name in archive.namelist() if name.endswith(".xml")]
+
+    boxed = [doc for doc in documents if doc.findall("object")]
+    assert boxed and all(obj.findtext("name") == "cat" for doc in boxed for obj in doc.findall("object"))
+    for doc in boxed:
+        box = doc.find("object/bndbox")
+        assert float(box.findtext("xmax")) > float(box.findtext("xmin"))
