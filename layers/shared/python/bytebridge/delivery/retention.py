@@ -22,7 +22,10 @@ from pynamodb.models import Model
 from bytebridge.dal.base import now_ms
 from bytebridge.dal.delivery import ProjectDeliveryModel, get_delivery
 from bytebridge.dal.exports import ExportModel
+from bytebridge.dal.flows import FlowModel
+from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.items import ItemModel
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key
 from bytebridge.dal.projects import ProjectModel, ProjectStatus
 from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
 from bytebridge.delivery.conditional import update_if
@@ -167,7 +170,8 @@ def run_retention(now: int | None = None) -> RetentionReport:
 
 # Tables whose hash key is the project id and whose rows belong to the project only. Listed explicitly:
 # money records (the ledger) outlive a project and must never be swept up by a generic rule.
-PROJECT_TABLES: tuple[type[Model], ...] = (ItemModel, ExportModel, ProjectDeliveryModel)
+# Tables keyed by project id; judgments (keyed by item) and their assignment handles go first, found from these.
+PROJECT_TABLES: tuple[type[Model], ...] = (ItemModel, GoldModel, ExportModel, ProjectDeliveryModel, FlowModel)
 
 
 def _delete_partition(model: type[Model], project_id: str) -> int:
@@ -178,12 +182,30 @@ def _delete_partition(model: type[Model], project_id: str) -> int:
     return len(rows)
 
 
+def _delete_judgments(project_id: str) -> int:
+    """Every judgment of the project's items and gold tasks, with the assignment handles pointing at them."""
+    keys = [item.item_id for item in ItemModel.query(project_id, attributes_to_get=["item_id"])]
+    keys += [gold.gold_id for gold in GoldModel.query(project_id, attributes_to_get=["gold_id"])]
+    deleted = 0
+    for key in keys:
+        rows = list(JudgmentModel.query(item_key(project_id, key), consistent_read=True))
+        with AssignmentModel.batch_write() as batch:
+            for row in rows:
+                batch.delete(AssignmentModel(row.assignment_id))
+        with JudgmentModel.batch_write() as batch:
+            for row in rows:
+                batch.delete(row)
+        deleted += len(rows)
+    return deleted
+
+
 def purge_project(project: ProjectModel) -> None:
     """Remove every trace of a deleted project; the project row goes last, so a crash leaves it to be found
     by the next run."""
     settings = get_settings()
     for bucket in (settings.data_bucket, settings.exports_bucket):
         delete_prefix(bucket, project_prefix(project.user_id, project.project_id))
+    _delete_judgments(project.project_id)
     for model in PROJECT_TABLES:
         _delete_partition(model, project.project_id)
     claim = UniqueKeyModel(project_name_key(project.user_id, project.name))

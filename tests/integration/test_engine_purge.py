@@ -1,0 +1,50 @@
+"""A deleted project's engine data (flow versions, judgments, assignment handles, gold tasks) goes with it."""
+
+import pytest
+
+from bytebridge.dal.flows import FlowModel
+from bytebridge.dal.gold import GoldModel
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
+from infra.catalog import by_name
+from local.scheduler import run_scheduled
+from tests.integration.client_api_support import ALTER
+from tests.integration.engine_support import completed, items_of, running_project, work_until, workers
+
+pytestmark = pytest.mark.xdist_group("engine")
+GOLD = "/api/v1/projects/submitGold"
+
+
+def _engine_rows(project_id: str) -> dict[str, int]:
+    judgments = [row for row in JudgmentModel.scan() if row.project_id == project_id]
+    handles = {row.assignment_id for row in AssignmentModel.scan()}
+    return {
+        "flows": FlowModel.count(project_id),
+        "gold": GoldModel.count(project_id),
+        "judgments": len(judgments),
+        "assignments": len({row.assignment_id for row in judgments} & handles),
+    }
+
+
+def test_purging_a_deleted_project_removes_its_flows_judgments_assignments_and_gold(api):
+    gone = running_project(api, ["dog", "cat"])
+    kept = running_project(api, ["dog"])
+    crowd = workers(3)
+    for project_id in (gone, kept):
+        gold = {
+            "projectId": project_id,
+            "nodeId": "classify",
+            "resourceType": "image",
+            "items": [{"resourceURL": "https://files.example.com/gold/1.jpg", "answer": {"choice": "dog"}}],
+        }
+        assert api.call(GOLD, gold)["code"] == 0
+        work_until(completed(api, project_id), crowd)
+    before = _engine_rows(gone)
+    assert before["flows"] == 1 and before["gold"] == 1 and before["judgments"] == 9 == before["assignments"]
+
+    assert api.call(ALTER, {"projectId": gone, "type": "delete"})["code"] == 0
+    result, failed = run_scheduled(by_name("purge-deleted"))
+
+    assert not failed and result == {"purged": 1}
+    assert _engine_rows(gone) == {"flows": 0, "gold": 0, "judgments": 0, "assignments": 0}
+    assert items_of(gone) == []
+    assert _engine_rows(kept) == {"flows": 1, "gold": 1, "judgments": 3, "assignments": 3}
