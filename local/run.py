@@ -21,6 +21,8 @@ def main() -> None:
         f"ByteBridge is running on {platform.url}\n"
         f"  client API:   POST {platform.url}/api/v1/projects (signed; see README)\n"
         f"  OpenAPI:      GET  {platform.url}/api/v1/openapi.json\n"
+        f"  worker API:   {platform.url}/worker/v1 (annotator tokens: POST {platform.url}/local/workers)\n"
+        "  simulate:     make simulate (a project labeled by simulated annotators)\n"
         f"  downloads:    presigned export URLs point at http://{args.host}:{platform.s3_port} (local S3)\n"
         f"  demo account: userId={platform.demo_user_id} secretKey={platform.demo_secret}\n"
         "  new account:  make account EMAIL=someone@example.com\n"
