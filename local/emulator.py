@@ -22,12 +22,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import boto3
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter
 from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.sqs.models import SQSBackend
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
+    StateTaskServiceCallback,
+)
 
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
@@ -181,6 +186,31 @@ def _long_poll(receive_message):
     return receive
 
 
+def _new_token_per_attempt(evaluate):
+    """moto re-uses a task's token when its Task state is retried; Step Functions gives every attempt a new one,
+    so the message of a re-issued annotator slot is stale (bytebridge.workers.claim relies on that)."""
+
+    def attempt(self, env):
+        if self.resource.condition == ResourceCondition.WaitForTaskToken:
+            env.callback_pool_manager.add(env.states.context_object.update_task_token())
+        return evaluate(self, env)
+
+    return attempt
+
+
+def _closed_after_attempt(integrate):
+    """moto keeps accepting a token after its attempt ended; Step Functions answers TaskTimedOut."""
+
+    def integration(self, env, *args, **kwargs):
+        token = env.states.context_object.context_object_data["Task"]["Token"]
+        try:
+            return integrate(self, env, *args, **kwargs)
+        finally:
+            env.callback_pool_manager._pool.pop(token, None)
+
+    return integration
+
+
 def _serialized(process_request):
     def wrapper(self, request):
         with _AWS_LOCK:
@@ -191,12 +221,26 @@ def _serialized(process_request):
 
 @contextmanager
 def _patched(owner: type, attr: str, replacement: Any) -> Iterator[None]:
-    original = owner.__dict__[attr]
+    inherited = attr not in owner.__dict__  # then the original lives on a base class, which stays untouched
+    original = owner.__dict__.get(attr)
     setattr(owner, attr, replacement)
     try:
         yield
     finally:
-        setattr(owner, attr, original)
+        if inherited:
+            delattr(owner, attr)
+        else:
+            setattr(owner, attr, original)
+
+
+def stop_executions() -> None:
+    """Stop every running execution: their threads would otherwise outlive the emulator they belong to."""
+    sfn = boto3.client("stepfunctions", region_name=FAKE_ENV["AWS_REGION"])
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        for execution in sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")[
+            "executions"
+        ]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
 
 
 @contextmanager
@@ -213,6 +257,16 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
         _patched(LambdaSimpleBackend, "invoke", _simple_invoke),
         _patched(LambdaFunction, "invoke", _function_invoke),
         _patched(SQSBackend, "receive_message", _long_poll(SQSBackend.receive_message)),
+        _patched(
+            StateTaskServiceCallback,
+            "_eval_execution",
+            _new_token_per_attempt(StateTaskServiceCallback._eval_execution),
+        ),
+        _patched(
+            StateTaskServiceCallback,
+            "_eval_integration_pattern",
+            _closed_after_attempt(StateTaskServiceCallback._eval_integration_pattern),
+        ),
     ):
         try:
             yield

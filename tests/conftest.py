@@ -6,7 +6,7 @@ import time
 import pytest
 
 from bytebridge.signing import signed_headers
-from local.emulator import emulated_aws
+from local.emulator import emulated_aws, stop_executions
 from local.gateway import proxy_event
 from local.provision import provision
 
@@ -17,6 +17,7 @@ def aws():
     with emulated_aws():
         provision()
         yield
+        stop_executions()
 
 
 @pytest.fixture

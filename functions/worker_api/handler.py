@@ -46,6 +46,10 @@ def handle_worker_error(error: WorkerError) -> Response:
 
 @app.exception_handler(RequestValidationError)
 def handle_invalid_body(error: RequestValidationError) -> Response:
+    try:
+        _worker()  # callers without a valid token learn nothing about the body
+    except WorkerError as unauthorized:
+        return _error(unauthorized)
     first = (list(error.errors()) or [{}])[0]
     where = ".".join(str(part) for part in first.get("loc", ())[1:])
     return _error(WorkerError(WorkerErrorCode.INVALID_REQUEST, f"{where}: {first.get('msg', 'invalid')}"))
@@ -130,4 +134,6 @@ def profile() -> WorkerProfile:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict, context) -> dict:
+    if event.get("httpMethod") == "POST" and not event.get("body"):
+        event = {**event, "body": "{}", "isBase64Encoded": False}  # no body: every field takes its default
     return app.resolve(event, context)

@@ -15,6 +15,7 @@ from bytebridge.consensus.skills import update_skill
 from bytebridge.dal.flows import load_flow
 from bytebridge.dal.items import ItemModel, ItemStatus
 from bytebridge.dal.judgments import task_judgments
+from bytebridge.dal.projects import ProjectModel, ProjectStatus
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine import progress
 from bytebridge.engine.progress import ItemProgress
@@ -75,11 +76,21 @@ def _price(node: TaskNode) -> int:
     return node.unit_price_cents if node.unit_price_cents is not None else UNIT_PRICE_CENTS[node.task_type]
 
 
+def _project_gone(state: ItemState) -> bool:
+    try:
+        project = ProjectModel.get(state.user_id, state.project_id, consistent_read=True, attributes_to_get=["status"])
+    except ProjectModel.DoesNotExist:
+        return True
+    return project.status == ProjectStatus.DELETED
+
+
 def advance(state: ItemState) -> ItemState:
+    if _project_gone(state):
+        return _ended(state)  # deleted: nothing more is asked, written or counted
     try:
         item = ItemModel.get(state.project_id, state.item_id, consistent_read=True)
     except ItemModel.DoesNotExist:
-        return _ended(state)  # the project was deleted and purged meanwhile
+        return _ended(state)
     if item.status != ItemStatus.PROCESSING or item.round != state.round:
         return _ended(state)  # finished already (a retried last step), or superseded by a later round
     flow = load_flow(state.project_id, state.flow_version)

@@ -13,6 +13,7 @@ from bytebridge.dal.accounts import AccountModel, CreditState
 from bytebridge.dal.base import now_ms, transact_write
 from bytebridge.dal.projects import ProjectModel, ProjectStatus
 from bytebridge.engine.launch import launch_wave
+from bytebridge.engine.progress import complete_if_done
 from bytebridge.errors import NO_LIVE_RESOURCES_MESSAGE, ApiError, ErrorCode
 from bytebridge.logic.flows import freeze_flow
 from bytebridge.logic.projects import ProjectConfig, conditional_failure, get_live_project, release_name
@@ -141,6 +142,7 @@ def _start(account: AccountModel, project: ProjectModel) -> None:
         _move(project, S.IN_PROGRESS if resume else S.CHECKING, condition=ProjectModel.start_lock_until == token)
     if resume:
         launch_wave(get_live_project(account.user_id, project.project_id))
+        complete_if_done(account.user_id, project.project_id)  # its last items may have finished while paused
 
 
 def _pause(account: AccountModel, project: ProjectModel) -> None:

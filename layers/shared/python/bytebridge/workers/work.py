@@ -33,9 +33,12 @@ def _row(worker: WorkerModel, assignment_id: str) -> JudgmentModel:
         handle = AssignmentModel.get(assignment_id, consistent_read=True)
         if handle.worker_id != worker.worker_id:  # another annotator's: as if it did not exist
             raise AssignmentModel.DoesNotExist
-        return JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
+        row = JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
     except (AssignmentModel.DoesNotExist, JudgmentModel.DoesNotExist):
         raise WorkerError(WorkerErrorCode.NOT_FOUND, f"no assignment {assignment_id}") from None
+    if row.assignment_id != assignment_id:  # given back (skip=false) and claimed again: the new claim holds it
+        raise WorkerError(WorkerErrorCode.EXPIRED, "this assignment was replaced by a newer claim of the task")
+    return row
 
 
 def _open(row: JudgmentModel):
@@ -81,7 +84,7 @@ def heartbeat(worker: WorkerModel, assignment_id: str) -> int:
 def submit(worker: WorkerModel, assignment_id: str, payload: object) -> bool:
     """Record the answer and hand it to the waiting execution. Returns True for a duplicate submit."""
     row = _row(worker, assignment_id)
-    if row.status == JudgmentStatus.SUBMITTED and row.assignment_id == assignment_id:
+    if row.status == JudgmentStatus.SUBMITTED:
         return True
     if row.status != JudgmentStatus.CLAIMED or row.lease_until <= now_ms():
         raise _refuse(row, assignment_id)
@@ -118,7 +121,7 @@ def submit(worker: WorkerModel, assignment_id: str, payload: object) -> bool:
 def release(worker: WorkerModel, assignment_id: str, skip: bool) -> str:
     """Give the task back to the queue for others. skip=True: this annotator is never offered it again."""
     row = _row(worker, assignment_id)
-    if row.status == JudgmentStatus.RELEASED and row.assignment_id == assignment_id:
+    if row.status == JudgmentStatus.RELEASED:
         return JudgmentStatus.RELEASED.value
     condition = _open(row)
     if skip:

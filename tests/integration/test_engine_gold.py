@@ -1,0 +1,226 @@
+"""Gold tasks on the running engine: a classify node with gold rate 0.5 (a custom flow from the classify-then-box
+template) and known answers added by submitGold. Gold grades annotators (blocking below 70% after 5 gold
+answers), never counts as a judgment of a real item, and moves vote weights in consensus."""
+
+import json
+import uuid
+
+import pytest
+from worker_api.handler import lambda_handler as worker_api
+
+from bytebridge.consensus import Judgment, consolidate
+from bytebridge.dal.judgments import JudgmentModel, item_key
+from bytebridge.dal.workers import WorkerModel
+from bytebridge.engine.launch import activate_project
+from bytebridge.flows.model import Overlap
+from bytebridge.flows.templates import classify_then_box
+from bytebridge.workers import claim as claiming
+from bytebridge.workers import work
+from bytebridge.workers.errors import WorkerError, WorkerErrorCode
+from bytebridge.workers.tokens import authenticate, create_worker
+from local.emulator import LocalContext
+from local.gateway import proxy_event
+from tests.integration.client_api_support import ALTER, SUBMIT, create_project
+from tests.integration.delivery_support import RETRIEVE_RESULT
+from tests.integration.engine_support import (
+    SET_FLOW,
+    claim_within,
+    completed,
+    image_urls,
+    items_of,
+    label_of,
+    truthful,
+    work_until,
+)
+
+pytestmark = pytest.mark.xdist_group("engine")
+SUBMIT_GOLD = "/api/v1/projects/submitGold"
+GOLD_LABELS = ["cat", "dog", "cat", "dog", "cat", "dog"]
+
+
+def gold_flow(**overlap) -> dict:
+    flow = classify_then_box().dump()
+    classify = flow["nodes"][0]
+    assert classify["id"] == "classify"
+    classify["gold"] = {"rate": 0.5}
+    if overlap:
+        classify["overlap"] = Overlap(**overlap).model_dump(by_alias=True)
+    return flow
+
+
+def gold_urls(labels: list[str]) -> list[str]:
+    return [f"https://files.example.com/{label}/gold-{n}-{uuid.uuid4().hex[:6]}.jpg" for n, label in enumerate(labels)]
+
+
+def gold_project(api, labels: list[str], flow: dict) -> str:
+    """A project of `flow` with one image per label and six gold images of the classify node, running."""
+    project_id = create_project(
+        api, projectName=f"gold {uuid.uuid4().hex[:8]}", options=[{"value": "cat"}, {"value": "dog"}]
+    )
+    assert api.call(SET_FLOW, {"projectId": project_id, "flow": flow})["code"] == 0
+    gold = [{"resourceURL": url, "answer": {"choice": label_of(url)}} for url in gold_urls(GOLD_LABELS)]
+    out = api.call(SUBMIT_GOLD, {"projectId": project_id, "nodeId": "classify", "resourceType": "image", "items": gold})
+    assert out["code"] == 0 and len(out["data"]["goldIds"]) == len(GOLD_LABELS), out
+    urls = image_urls(labels)
+    assert api.call(SUBMIT, {"projectId": project_id, "resourceType": "image", "resourceURLs": urls})["code"] == 0
+    assert api.call(ALTER, {"projectId": project_id, "type": "start"})["code"] == 0
+    activate_project(api.user_id, project_id)
+    return project_id
+
+
+def annotator(name: str) -> tuple[WorkerModel, str]:
+    _, token = create_worker(name)
+    return authenticate("Bearer " + token), token
+
+
+def fresh(worker: WorkerModel) -> WorkerModel:
+    return WorkerModel.get(worker.worker_id, consistent_read=True)
+
+
+def is_gold(url: str) -> bool:
+    return "/gold-" in url
+
+
+def wrong(label: str) -> str:
+    return "dog" if label == "cat" else "cat"
+
+
+def worker_call(method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    raw = json.dumps(body).encode() if body is not None else b""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    response = worker_api(proxy_event(method, path, headers, raw, "127.0.0.1"), LocalContext("worker-api"))
+    return response["statusCode"], json.loads(response["body"]) if response["body"] else {}
+
+
+def me(token: str) -> dict:
+    status, profile = worker_call("GET", "/worker/v1/me", token)
+    assert status == 200, profile
+    return profile
+
+
+def answer_gold(worker: WorkerModel, count: int, answer, real_claims: str = "give back") -> int:
+    """Claim until `count` gold tasks were answered with answer(truth); real tasks met on the way are given back
+    (skip=False: they may come again). Returns the claims it took."""
+    answered = claims = 0
+    while answered < count:
+        claims += 1
+        assert claims < 200, "the gold rate did not serve gold"
+        claimed = claim_within(fresh(worker))
+        url = work.data_location(claimed.assignment_id, claimed.data_token)
+        if is_gold(url):
+            assert work.submit(worker, claimed.assignment_id, {"choice": answer(label_of(url))}) is False
+            answered += 1
+        else:
+            work.release(worker, claimed.assignment_id, skip=False)
+    return claims
+
+
+def test_given_an_annotator_who_answers_gold_wrong_then_they_are_blocked_after_five_gold_answers(api):
+    gold_project(api, ["dog"], gold_flow())
+    bad, token = annotator("careless")
+
+    answer_gold(bad, 4, wrong)
+    assert (fresh(bad).status, fresh(bad).gold_total, fresh(bad).gold_correct) == ("active", 4, 0)
+    answer_gold(bad, 1, wrong)
+
+    blocked = fresh(bad)
+    assert (blocked.status, blocked.gold_total, blocked.gold_correct) == ("blocked", 5, 0)
+    assert blocked.blocked_at is not None
+    with pytest.raises(WorkerError) as raised:
+        claiming.claim(blocked, None, 0)
+    assert (raised.value.code, raised.value.status) == (WorkerErrorCode.BLOCKED, 403)
+    status, body = worker_call("POST", "/worker/v1/assignments/claim", token, {})
+    assert (status, body["error"]["code"]) == (403, "blocked")
+    profile = me(token)
+    assert (profile["status"], profile["goldAnswered"], profile["goldCorrect"]) == ("blocked", 5, 0)
+    assert profile["estimatedAccuracy"] == pytest.approx(4 / 10)  # Beta(4, 1) prior: (0 + 4) / (5 + 5)
+
+
+def test_given_good_annotators_then_their_gold_record_grows_and_gold_never_counts_as_a_judgment(api):
+    project_id = gold_project(api, ["dog"], gold_flow())
+    crowd = [annotator(f"good{n}") for n in range(3)]
+    for worker, _ in crowd:
+        answer_gold(worker, 2, lambda truth: truth)
+
+    work_until(completed(api, project_id), [w for w, _ in crowd])
+
+    for worker, token in crowd:
+        record = fresh(worker)
+        assert record.status == "active" and record.gold_total >= 2 and record.gold_correct == record.gold_total
+        profile = me(token)
+        assert profile["goldAnswered"] == record.gold_total and profile["submitted"] == 1
+        assert profile["estimatedAccuracy"] > 0.8  # above the prior, moved by right gold answers
+    (item,) = items_of(project_id)
+    rows = list(JudgmentModel.query(item_key(project_id, item.item_id), consistent_read=True))
+    assert len(rows) == 3 and not any(row.gold for row in rows)
+    assert {row.status for row in rows} == {"submitted"}
+    gold_rows = [row for row in JudgmentModel.scan(JudgmentModel.gold == True) if row.project_id == project_id]  # noqa: E712
+    assert len(gold_rows) == sum(fresh(w).gold_total for w, _ in crowd)
+    assert item.item_id not in {row.item_id for row in gold_rows}
+    result = api.call(RETRIEVE_RESULT, {"projectId": project_id, "itemId": item.item_id})
+    assert result["code"] == 0, result
+    judgments = result["data"]["judgments"]
+    assert len(judgments) == 3 and {j["answer"]["choice"] for j in judgments} == {"dog"}
+    assert item.result["answers"]["classify"] == {"choice": "dog"}
+
+
+def test_given_gold_skill_when_two_annotators_disagree_then_the_better_one_decides(api):
+    project_id = gold_project(api, ["dog"], gold_flow(min_overlap=2, max_overlap=2))
+    skilled, newcomer = annotator("skilled")[0], annotator("newcomer")[0]
+    answer_gold(skilled, 3, lambda truth: truth)  # 3 of 3 right: accuracy (3 + 4) / (3 + 5) = 0.875
+
+    votes = {skilled.worker_id: "dog", newcomer.worker_id: "cat"}
+    for worker in (skilled, newcomer):
+        while True:
+            claimed = claim_within(fresh(worker))
+            url = work.data_location(claimed.assignment_id, claimed.data_token)
+            if not is_gold(url):
+                work.submit(worker, claimed.assignment_id, {"choice": votes[worker.worker_id]})
+                break
+            if worker is skilled:
+                work.submit(worker, claimed.assignment_id, truthful(claimed, url))
+            else:  # the newcomer keeps the prior: they skip gold
+                work.release(worker, claimed.assignment_id, skip=True)
+    work_until(lambda: items_of(project_id)[0].step == 1, [])
+
+    (item,) = items_of(project_id)
+    answers = item.result["answers"] if item.result else item.progress["answers"]
+    assert answers["classify"] == {"choice": "dog"}
+    assert (fresh(newcomer).gold_total, fresh(skilled).gold_correct) == (0, fresh(skilled).gold_total)
+    # Unweighted, the same two votes tie, and a tie goes to the smallest choice: "cat".
+    judgments = [Judgment(worker_id=w, answer={"choice": c}) for w, c in votes.items()]
+    assert consolidate("single_choice", judgments, Overlap(min_overlap=2, max_overlap=2)).answer == {"choice": "cat"}
+    rows = list(JudgmentModel.query(item_key(project_id, item.item_id), consistent_read=True))
+    assert sorted((row.worker_id, row.answer["choice"]) for row in rows) == sorted(votes.items())
+
+
+def test_given_an_annotator_blocked_while_holding_a_task_when_they_disagree_with_a_newcomer_then_they_do_not_decide(
+    api,
+):
+    project_id = gold_project(api, ["dog"], gold_flow(min_overlap=2, max_overlap=2))
+    (careless, _), (newcomer, _) = annotator("careless"), annotator("newcomer")
+    while True:  # the careless annotator takes one real slot and keeps it…
+        held = claim_within(fresh(careless))
+        url = work.data_location(held.assignment_id, held.data_token)
+        if not is_gold(url):
+            break
+        work.release(careless, held.assignment_id, skip=False)  # the gold stays available to them
+    answer_gold(careless, 5, wrong)  # …while failing five gold tasks
+    assert fresh(careless).status == "blocked"
+
+    assert work.submit(careless, held.assignment_id, {"choice": "cat"}) is False  # in flight: still accepted
+    while True:
+        claimed = claim_within(fresh(newcomer))
+        url = work.data_location(claimed.assignment_id, claimed.data_token)
+        if not is_gold(url):
+            work.submit(newcomer, claimed.assignment_id, {"choice": "dog"})
+            break
+        work.release(newcomer, claimed.assignment_id, skip=True)
+    work_until(completed(api, project_id), [])
+
+    (item,) = items_of(project_id)
+    assert item.result["answers"]["classify"] == {"choice": "dog"}  # unweighted, the tie would go to "cat"
+    rows = list(JudgmentModel.query(item_key(project_id, item.item_id), consistent_read=True))
+    assert sorted((row.worker_id, row.answer["choice"]) for row in rows) == sorted(
+        [(careless.worker_id, "cat"), (newcomer.worker_id, "dog")]
+    )

@@ -1,0 +1,258 @@
+"""The worker API (/worker/v1) over API Gateway proxy events: bearer tokens, the assignment it hands out, status
+codes of every call and their {"error": {"code", "message"}} bodies, the data redirect, the profile."""
+
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from worker_api.handler import lambda_handler
+
+from bytebridge.workers.tokens import create_worker
+from local.emulator import LocalContext
+from local.gateway import proxy_event
+from tests.integration.engine_support import items_of, running_project, settings
+
+pytestmark = pytest.mark.xdist_group("engine")
+CLAIM = "/worker/v1/assignments/claim"
+ME = "/worker/v1/me"
+ASSIGNMENT_FIELDS = {
+    "assignmentId",
+    "family",
+    "taskType",
+    "instruction",
+    "question",
+    "options",
+    "labels",
+    "resourceType",
+    "dataUrl",
+    "leaseExpiresAt",
+}
+
+
+class Response:
+    def __init__(self, raw: dict):
+        self.status = raw["statusCode"]
+        headers = {key: ", ".join(values) for key, values in (raw.get("multiValueHeaders") or {}).items()}
+        self.headers = {**headers, **(raw.get("headers") or {})}
+        self.text = raw.get("body") or ""
+        self.json = json.loads(self.text) if self.text else None
+
+    @property
+    def error(self) -> str:
+        return self.json["error"]["code"]
+
+
+def call(method: str, path: str, token: str | None = None, body: dict | str | None = None, **headers) -> Response:
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    raw = (body if isinstance(body, str) else json.dumps(body)).encode() if body is not None else b""
+    headers.setdefault("Content-Type", "application/json")
+    event = proxy_event(method, path, headers, raw, "127.0.0.1")
+    return Response(lambda_handler(event, LocalContext("worker-api")))
+
+
+def claim(token: str, seconds: float = 15, **body) -> dict:
+    """The assignment a claim hands out, retrying while the executions send their messages."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = call("POST", CLAIM, token, body)
+        assert response.status == 200, response.text
+        if response.json["assignment"] is not None:
+            return response.json["assignment"]
+        time.sleep(0.05)
+    raise AssertionError("no assignment")
+
+
+def assignment_path(assignment: dict | str, action: str) -> str:
+    assignment_id = assignment if isinstance(assignment, str) else assignment["assignmentId"]
+    return f"/worker/v1/assignments/{assignment_id}/{action}"
+
+
+@pytest.fixture
+def annotators(aws) -> list[tuple[str, str]]:
+    return [create_worker(f"annotator{n}") for n in range(3)]
+
+
+@pytest.fixture
+def project(api) -> str:
+    return running_project(api, ["dog"])
+
+
+def test_given_no_or_a_wrong_token_then_every_call_answers_401(aws, annotators):
+    worker_id, token = annotators[0]
+    wrong_secret = f"{worker_id}.{'x' * 43}"
+    calls = [
+        ("POST", CLAIM, {}),
+        ("GET", ME, None),
+        ("POST", assignment_path("a_x", "submit"), {"answer": {"choice": "dog"}}),
+        ("POST", assignment_path("a_x", "heartbeat"), None),
+        ("POST", assignment_path("a_x", "release"), {"skip": True}),
+    ]
+    for method, path, body in calls:
+        for headers in ({}, {"Authorization": f"Bearer {wrong_secret}"}, {"Authorization": f"Basic {token}"}):
+            response = call(method, path, body=body, **headers)
+            assert (response.status, response.error) == (401, "unauthorized"), (path, headers, response.text)
+        assert call(method, path, token="w_nobody.secret", body=body).status == 401
+    assert call("GET", ME, token).status == 200
+
+
+def test_given_no_token_and_an_invalid_body_then_it_still_answers_401(aws):
+    response = call("POST", CLAIM, body={"waitSeconds": 99})
+
+    assert (response.status, response.error) == (401, "unauthorized")
+
+
+def test_given_work_when_claimed_then_the_assignment_has_the_documented_fields_and_no_project_or_client_ids(
+    api, project, annotators
+):
+    _, token = annotators[0]
+    before = int(time.time() * 1000)
+
+    assignment = claim(token)
+
+    assert ASSIGNMENT_FIELDS <= set(assignment) <= ASSIGNMENT_FIELDS | {"reworkComment"}
+    assert (assignment["family"], assignment["taskType"], assignment["resourceType"]) == (
+        "choice",
+        "single_choice",
+        "image",
+    )
+    assert assignment["options"] == ["cat", "dog"] and assignment["labels"] == []
+    assert assignment["question"] == "Is this a cat or a dog?" and assignment["reworkComment"] is None
+    lease_ms = assignment["leaseExpiresAt"] - before
+    assert 1800_000 - 5_000 <= lease_ms <= 1800_000 + 5_000  # LEASE_SECONDS default: 30 minutes
+    data = urlsplit(assignment["dataUrl"])
+    assert data.path == assignment_path(assignment, "data") and parse_qs(data.query)["token"]
+    (item,) = items_of(project)
+    text = json.dumps(assignment)
+    for secret in (project, api.user_id, item.item_id, item.url):
+        assert secret not in text  # no project, client or item id, not even the client's link
+    assert call("POST", CLAIM, token, {}).json == {"assignment": None}  # one slot of a task per annotator
+
+
+def test_given_an_empty_queue_when_claiming_then_the_assignment_is_null(aws, annotators):
+    _, token = annotators[0]
+
+    response = call("POST", CLAIM, token, {"waitSeconds": 0, "families": ["boxes", "choice"]})
+
+    assert (response.status, response.json) == (200, {"assignment": None})
+
+
+INVALID_CLAIMS = [
+    ({"waitSeconds": 21}, "waitSeconds"),
+    ({"waitSeconds": -1}, "waitSeconds"),
+    ({"waitSeconds": "soon"}, "waitSeconds"),
+    ({"families": ["bogus"]}, "bogus"),
+    ({"families": ["choice", "sounds"]}, "sounds"),
+    ({"families": ["choice"] * 11}, "families"),
+    ({"colour": "red"}, "colour"),
+    ("not json", ""),
+]
+
+
+def test_given_an_invalid_claim_body_then_it_answers_422_and_takes_nothing(api, project, annotators):
+    _, token = annotators[0]
+
+    for body, says in INVALID_CLAIMS:
+        response = call("POST", CLAIM, token, body)
+
+        assert (response.status, response.error) == (422, "invalidRequest"), (body, response.text)
+        assert says in response.json["error"]["message"], (body, response.text)
+    assert claim(token)["family"] == "choice"  # the task was left for a valid claim
+
+
+@pytest.mark.parametrize("action", ["claim", "release"])
+def test_given_a_call_without_a_body_then_its_defaults_apply(api, project, annotators, action):
+    _, token = annotators[0]
+    path = CLAIM if action == "claim" else assignment_path(claim(token), "release")
+
+    response = call("POST", path, token)
+
+    assert response.status == 200, response.text
+
+
+def test_given_an_assignment_then_submit_heartbeat_and_release_answer_their_status_codes(api, project, annotators):
+    (_, alice), (_, bob), (_, carol) = annotators
+    mine, theirs, third = claim(alice), claim(bob), claim(carol)
+
+    heartbeat = call("POST", assignment_path(mine, "heartbeat"), alice)
+    assert heartbeat.status == 200 and set(heartbeat.json) == {"assignmentId", "leaseExpiresAt"}
+    assert heartbeat.json["leaseExpiresAt"] >= mine["leaseExpiresAt"]
+    invalid = call("POST", assignment_path(mine, "submit"), alice, {"answer": {"choice": "bird"}})
+    assert (invalid.status, invalid.error) == (422, "invalidAnswer") and "bird" in invalid.json["error"]["message"]
+    no_answer = call("POST", assignment_path(mine, "submit"), alice, {"choice": "dog"})
+    assert (no_answer.status, no_answer.error) == (422, "invalidRequest")
+    submitted = call("POST", assignment_path(mine, "submit"), alice, {"answer": {"choice": "dog"}})
+    assert (submitted.status, submitted.json) == (
+        200,
+        {"assignmentId": mine["assignmentId"], "status": "submitted", "duplicate": False},
+    )
+    again = call("POST", assignment_path(mine, "submit"), alice, {"answer": {"choice": "dog"}})
+    assert (again.status, again.json["duplicate"]) == (200, True)
+    done = call("POST", assignment_path(mine, "heartbeat"), alice)
+    assert (done.status, done.error) == (409, "expired")  # nothing left to hold after the submit
+
+    for path in (assignment_path("a_unknown", "submit"), assignment_path(theirs, "submit")):  # bob's is not hers
+        response = call("POST", path, alice, {"answer": {"choice": "dog"}})
+        assert (response.status, response.error) == (404, "notFound")
+    for action, body in (("heartbeat", None), ("release", {"skip": True})):
+        for assignment in ("a_unknown", theirs):
+            response = call("POST", assignment_path(assignment, action), alice, body)
+            assert (response.status, response.error) == (404, "notFound"), (action, response.text)
+
+    released = call("POST", assignment_path(theirs, "release"), bob, {"skip": True})
+    assert (released.status, released.json) == (200, {"assignmentId": theirs["assignmentId"], "status": "released"})
+    late = call("POST", assignment_path(theirs, "submit"), bob, {"answer": {"choice": "dog"}})
+    assert (late.status, late.error) == (409, "released")
+    assert call("POST", assignment_path(third, "release"), carol, {"skip": False}).status == 200
+
+
+def test_given_a_lease_that_ran_out_then_submit_and_heartbeat_answer_409(api, annotators):
+    with settings(LEASE_SECONDS="1"):
+        running_project(api, ["dog"])
+        _, token = annotators[0]
+        assignment = claim(token)
+        time.sleep(max(0, assignment["leaseExpiresAt"] / 1000 - time.time()) + 0.05)
+
+        submit = call("POST", assignment_path(assignment, "submit"), token, {"answer": {"choice": "dog"}})
+        heartbeat = call("POST", assignment_path(assignment, "heartbeat"), token)
+        data = call("GET", urlsplit(assignment["dataUrl"]).path + "?" + urlsplit(assignment["dataUrl"]).query)
+
+    assert (submit.status, submit.error) == (409, "expired")
+    assert (heartbeat.status, heartbeat.error) == (409, "expired")
+    assert (data.status, data.error) == (404, "notFound")
+
+
+def test_given_a_claimed_task_when_its_data_is_fetched_then_it_redirects_to_the_data(api, project, annotators):
+    _, token = annotators[0]
+    assignment = claim(token)
+    url = urlsplit(assignment["dataUrl"])
+    (item,) = items_of(project)
+
+    response = call("GET", f"{url.path}?{url.query}")  # a browser's <img>: no Authorization header
+
+    assert response.status == 302 and response.headers["Location"] == item.url
+    assert response.headers["Cache-Control"] == "no-store"
+    wrong = call("GET", f"{url.path}?token=nope")
+    assert (wrong.status, wrong.error) == (404, "notFound")
+    assert call("GET", url.path).status == 404
+
+
+def test_given_an_annotator_then_me_shows_their_profile_and_counts_their_submits(api, project, annotators):
+    worker_id, token = annotators[0]
+
+    before = call("GET", ME, token)
+    call("POST", assignment_path(claim(token), "submit"), token, {"answer": {"choice": "dog"}})
+    after = call("GET", ME, token)
+
+    assert before.status == 200 and before.json == {
+        "workerId": worker_id,
+        "name": "annotator0",
+        "status": "active",
+        "goldAnswered": 0,
+        "goldCorrect": 0,
+        "estimatedAccuracy": 0.8,
+        "submitted": 0,
+    }
+    assert after.json == {**before.json, "submitted": 1}
+    assert call("GET", ME, authorization=f"Bearer {token}").json == after.json  # header names in any case
