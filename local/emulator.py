@@ -28,6 +28,7 @@ from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.kms import models as kms_models
 from moto.sqs.models import SQSBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
@@ -186,6 +187,20 @@ def _long_poll(receive_message):
     return receive
 
 
+@cache
+def _one_rsa_key():
+    return _MOTO_PRIVATE_KEY("RSA_2048")
+
+
+_MOTO_PRIVATE_KEY = kms_models.generate_private_key
+
+
+def _private_key(key_spec: str):
+    """moto makes an RSA-2048 key pair for every KMS key, symmetric ones included, where it is never used
+    (0.1-0.6 s each, a test's largest set-up cost). Symmetric keys share one; asymmetric keys get their own."""
+    return _one_rsa_key() if key_spec == "SYMMETRIC_DEFAULT" else _MOTO_PRIVATE_KEY(key_spec)
+
+
 def _new_token_per_attempt(evaluate):
     """moto re-uses a task's token when its Task state is retried; Step Functions gives every attempt a new one,
     so the message of a re-issued annotator slot is stale (bytebridge.workers.claim relies on that)."""
@@ -233,6 +248,16 @@ def _patched(owner: type, attr: str, replacement: Any) -> Iterator[None]:
             setattr(owner, attr, original)
 
 
+@contextmanager
+def _patched_module(module: Any, name: str, replacement: Any) -> Iterator[None]:
+    original = getattr(module, name)
+    setattr(module, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
 def stop_executions() -> None:
     """Stop every running execution: their threads would otherwise outlive the emulator they belong to."""
     sfn = boto3.client("stepfunctions", region_name=FAKE_ENV["AWS_REGION"])
@@ -257,6 +282,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
         _patched(LambdaSimpleBackend, "invoke", _simple_invoke),
         _patched(LambdaFunction, "invoke", _function_invoke),
         _patched(SQSBackend, "receive_message", _long_poll(SQSBackend.receive_message)),
+        _patched_module(kms_models, "generate_private_key", _private_key),
         _patched(
             StateTaskServiceCallback,
             "_eval_execution",

@@ -23,7 +23,6 @@ from tests.integration.client_api_support import (
     second_account,
 )
 
-pytestmark = pytest.mark.xdist_group("engine")
 SET_FLOW = "/api/v1/projects/setFlow"
 RETRIEVE_FLOW = "/api/v1/projects/retrieveFlow"
 TEMPLATES_PATH = "/api/v1/flows/templates"

@@ -1,8 +1,6 @@
 """The item engine end to end on emulated AWS: executions of the real ASL in moto's interpreter, the consensus
 Lambda in-process, annotators through bytebridge.workers. Items walk classify-then-box (cats get boxes)."""
 
-import pytest
-
 from bytebridge.dal.judgments import JudgmentModel, JudgmentStatus, item_key
 from bytebridge.engine.advance import advance
 from bytebridge.engine.launch import launch_items
@@ -21,7 +19,6 @@ from tests.integration.engine_support import (
     workers,
 )
 
-pytestmark = pytest.mark.xdist_group("engine")
 LABELS = ["cat", "dog", "cat", "dog", "dog"]
 
 

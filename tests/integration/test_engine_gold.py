@@ -33,7 +33,6 @@ from tests.integration.engine_support import (
     work_until,
 )
 
-pytestmark = pytest.mark.xdist_group("engine")
 SUBMIT_GOLD = "/api/v1/projects/submitGold"
 GOLD_LABELS = ["cat", "dog", "cat", "dog", "cat", "dog"]
 

@@ -1,7 +1,5 @@
 """A deleted project's engine data (flow versions, judgments, assignment handles, gold tasks) goes with it."""
 
-import pytest
-
 from bytebridge.dal.flows import FlowModel
 from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
@@ -10,7 +8,6 @@ from local.scheduler import run_scheduled
 from tests.integration.client_api_support import ALTER
 from tests.integration.engine_support import completed, items_of, running_project, work_until, workers
 
-pytestmark = pytest.mark.xdist_group("engine")
 GOLD = "/api/v1/projects/submitGold"
 
 

@@ -10,7 +10,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from engine.handler import consensus
 
 from bytebridge.aws import client
@@ -36,8 +35,6 @@ from tests.integration.engine_support import (
     work_until,
     workers,
 )
-
-pytestmark = pytest.mark.xdist_group("engine")
 
 
 def wait_for(predicate, seconds: float = 15, step: float = 0.05):

@@ -1,7 +1,5 @@
 """Rejected results go back through the flow for free and are delivered again (docs: 21 天内免费重新标注)."""
 
-import pytest
-
 from bytebridge.dal.judgments import list_judgments
 from bytebridge.workers import work
 from tests.integration.engine_support import (
@@ -15,7 +13,6 @@ from tests.integration.engine_support import (
     workers,
 )
 
-pytestmark = pytest.mark.xdist_group("engine")
 ACCEPT = "/api/v1/projects/acceptResults"
 RETRIEVE_RESULT = "/api/v1/projects/retrieveResult"
 

@@ -34,8 +34,6 @@ from tests.integration.engine_support import (
     workers,
 )
 
-pytestmark = pytest.mark.xdist_group("engine")
-
 
 def row_of(assignment_id: str) -> JudgmentModel:
     handle = AssignmentModel.get(assignment_id, consistent_read=True)

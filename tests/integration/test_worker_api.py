@@ -13,7 +13,6 @@ from local.emulator import LocalContext
 from local.gateway import proxy_event
 from tests.integration.engine_support import items_of, running_project, settings
 
-pytestmark = pytest.mark.xdist_group("engine")
 CLAIM = "/worker/v1/assignments/claim"
 ME = "/worker/v1/me"
 ASSIGNMENT_FIELDS = {
