@@ -17,7 +17,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -276,24 +276,25 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
     os.environ.update(extra_env or {})
     reset_clients()
     isolate_powertools_requests()
-    with (
-        mock_aws(config=MOTO_CONFIG),
-        _patched(BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request)),
-        _patched(LambdaSimpleBackend, "invoke", _simple_invoke),
-        _patched(LambdaFunction, "invoke", _function_invoke),
-        _patched(SQSBackend, "receive_message", _long_poll(SQSBackend.receive_message)),
-        _patched_module(kms_models, "generate_private_key", _private_key),
-        _patched(
-            StateTaskServiceCallback,
-            "_eval_execution",
-            _new_token_per_attempt(StateTaskServiceCallback._eval_execution),
-        ),
-        _patched(
+    patches = [
+        # moto's behaviour where it differs from AWS in a way the platform depends on
+        (BotocoreStubber, "process_request", _serialized(BotocoreStubber.process_request)),
+        (LambdaSimpleBackend, "invoke", _simple_invoke),
+        (LambdaFunction, "invoke", _function_invoke),
+        (SQSBackend, "receive_message", _long_poll(SQSBackend.receive_message)),
+        (StateTaskServiceCallback, "_eval_execution", _new_token_per_attempt(StateTaskServiceCallback._eval_execution)),
+        (
             StateTaskServiceCallback,
             "_eval_integration_pattern",
             _closed_after_attempt(StateTaskServiceCallback._eval_integration_pattern),
         ),
-    ):
+    ]
+    with ExitStack() as stack:
+        stack.enter_context(mock_aws(config=MOTO_CONFIG))
+        for owner, attr, replacement in patches:
+            stack.enter_context(_patched(owner, attr, replacement))
+        # and where it is needlessly slow
+        stack.enter_context(_patched_module(kms_models, "generate_private_key", _private_key))
         try:
             yield
         finally:
