@@ -34,10 +34,12 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resou
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
     StateTaskServiceCallback,
 )
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
 
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
 from infra.catalog import FUNCTIONS
+from local.moto_speedups import item_level_transaction_rollback
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
@@ -226,6 +228,30 @@ def _closed_after_attempt(integrate):
     return integration
 
 
+def _heartbeat_any_time(notify_heartbeat):
+    """moto answers InvalidToken to a heartbeat that comes after its task sent the SQS message but before the
+    task began to wait (its heartbeat timer is set up in between). Step Functions takes a heartbeat for any open
+    token; a claim that came that fast would otherwise drop a live task as stale."""
+
+    def heartbeat(self) -> bool:
+        return notify_heartbeat(self) or self._outcome is None
+
+    return heartbeat
+
+
+def _answered_before_waiting(setup_heartbeat_endpoint):
+    """In that same gap, a SendTaskSuccess sets the outcome but wakes no heartbeat timer (there is none yet), and
+    the task would then wait a whole heartbeat period for a wake-up: start the new timer already woken."""
+
+    def setup(self, heartbeat_seconds: int):
+        endpoint = setup_heartbeat_endpoint(self, heartbeat_seconds)
+        if self._outcome is not None:
+            endpoint.notify()
+        return endpoint
+
+    return setup
+
+
 def _serialized(process_request):
     def wrapper(self, request):
         with _AWS_LOCK:
@@ -288,6 +314,12 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
             "_eval_integration_pattern",
             _closed_after_attempt(StateTaskServiceCallback._eval_integration_pattern),
         ),
+        (CallbackEndpoint, "notify_heartbeat", _heartbeat_any_time(CallbackEndpoint.notify_heartbeat)),
+        (
+            CallbackEndpoint,
+            "setup_heartbeat_endpoint",
+            _answered_before_waiting(CallbackEndpoint.setup_heartbeat_endpoint),
+        ),
     ]
     with ExitStack() as stack:
         stack.enter_context(mock_aws(config=MOTO_CONFIG))
@@ -295,6 +327,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
             stack.enter_context(_patched(owner, attr, replacement))
         # and where it is needlessly slow
         stack.enter_context(_patched_module(kms_models, "generate_private_key", _private_key))
+        stack.enter_context(item_level_transaction_rollback())
         try:
             yield
         finally:

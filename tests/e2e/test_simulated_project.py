@@ -22,7 +22,7 @@ ITEMS = 50
 SEED = 7
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per test run, however pytest-xdist orders the platform group's tests
 def simulated(platform):
     printed = io.StringIO()
     faults = Faults(skip_rate=0.05, double_submit_rate=0.1, abandon_rate=0.05)
@@ -68,14 +68,30 @@ def test_every_item_reaches_an_end_node_once_despite_skips_abandons_and_double_s
     assert progress["amountSpent"] == pytest.approx(ITEMS * 0.02 + boxed * 0.06)  # bytebridge.pricing
 
 
+def _judgment_accuracy(client: Client, project_id: str, results: list[dict]) -> float:
+    """How often a single annotator's classify judgment was right, over the same items."""
+    dataset = make_dataset(ITEMS, seed=SEED)
+    right = total = 0
+    for record in results:
+        detail = client.call("/api/v1/projects/retrieveResult", {"projectId": project_id, "itemId": record["itemId"]})
+        for judgment in detail["judgments"]:
+            if judgment["nodeId"] == "classify":
+                total += 1
+                right += judgment["answer"]["choice"] == dataset[record["resourceURL"]].label
+    return right / total
+
+
 def test_consolidated_answers_beat_a_single_annotator_against_the_ground_truth(simulated):
-    figures, _, printed = simulated
+    figures, client, printed = simulated
+    results = _results(client, figures["projectId"])
     score = figures["score"]
+    single = _judgment_accuracy(client, figures["projectId"], results)
 
     assert score["items"] == ITEMS
-    # One ~80% annotator would be right on ~80% of images; 3-5 weighted votes do better.
-    assert score["classAccuracy"] >= 0.86, printed
-    assert score["boxedItems"] > 0 and score["boxAccuracy"] >= 0.6, printed
+    # Weighted votes of 3-5 annotators are right more often than one of them alone (~0.8 here: ~0.92 expected).
+    assert score["classAccuracy"] > single, printed
+    assert score["classAccuracy"] >= 0.75, printed
+    assert score["boxedItems"] > 0 and score["boxAccuracy"] >= 0.55, printed
 
 
 def test_no_annotator_judged_the_same_task_twice(simulated):

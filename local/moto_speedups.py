@@ -1,7 +1,7 @@
-"""An emulator-side speed-up for the bench (moto's code, not the engine's): moto's TransactWriteItems deep-copies
-every table the transaction names, so it can roll back, which makes each transaction cost time in proportion
-to the table's size and a 1,000-item run quadratic (the judgments table grows with every claim, and every
-claim is a transaction). This keeps moto's own transaction code and semantics but snapshots only the items
+"""A speed-up of the emulated AWS (moto's code, not the platform's): moto's TransactWriteItems deep-copies every
+table the transaction names, so it can roll back, which makes each transaction cost time in proportion to the
+table's size and a long local run quadratic (the judgments table grows with every claim, and every claim is a
+transaction). This keeps moto's own transaction code and semantics but snapshots only the items
 the transaction touches, and puts exactly those back when it is cancelled.
 
 Nothing the engine sees changes: the same requests, conditions, cancellation reasons and final table contents.
