@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from bench import aws_cost, fixed_overlap
 from bench.aws_meter import Meter, metered_aws
 from bench.simulated_crowd import ClientApi, Crowd, Task
-from local.annotators import SimulatedAnnotator, Truth, annotator_pool, make_dataset, truth_of
+from local.annotators import SimulatedAnnotator, Truth, annotator_pool, make_dataset, project_params, truth_of
 
 UPLOAD_BATCH = 1000  # submitResource takes this many links per call
 PRINT_EVERY_SECONDS = 60  # at the latest; and whenever another 5% of the items has finished
@@ -56,16 +56,7 @@ def set_up(meter: Meter, dataset: dict[str, Truth]) -> tuple[ClientApi, str]:
     from bytebridge.logic.accounts import create_account
 
     api = ClientApi(meter, *create_account("bench@example.com", card_bound=True))
-    project = api.call(
-        "/api/v1/projects",
-        {
-            "projectName": "engine bench",
-            "type": "image_classification",
-            "taskType": "single_choice",
-            "question": "Is this a cat or a dog?",
-            "options": [{"value": "cat"}, {"value": "dog"}],
-        },
-    )
+    project = api.call("/api/v1/projects", project_params("engine bench"))
     project_id = project["projectId"]
     api.call("/api/v1/projects/setFlow", {"projectId": project_id, "template": "classify-then-box"})
     meter.counting = True

@@ -25,6 +25,23 @@ class FunctionSpec:
     access: tuple[str, ...] = ()
 
 
+# What both purges touch: every table holding a project's data, its files, and the warning e-mails.
+_PURGE_ACCESS = (
+    "table:accounts:read",
+    "table:unique-keys:write",
+    "table:projects:write",
+    "table:items:write",
+    "table:delivery:write",
+    "table:exports:write",
+    "table:flows:write",
+    "table:gold:write",
+    "table:judgments:write",
+    "table:assignments:write",
+    "bucket:data:write",
+    "bucket:exports:write",
+    "email:send",
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="client-api",
@@ -87,21 +104,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_seconds=900,
         memory_mb=256,
         schedule="rate(1 hour)",
-        access=(
-            "table:accounts:read",
-            "table:unique-keys:write",
-            "table:projects:write",
-            "table:items:write",
-            "table:delivery:write",
-            "table:exports:write",
-            "table:flows:write",
-            "table:gold:write",
-            "table:judgments:write",
-            "table:assignments:write",
-            "bucket:data:write",
-            "bucket:exports:write",
-            "email:send",
-        ),
+        access=_PURGE_ACCESS,
     ),
     FunctionSpec(
         name="purge-deleted",
@@ -110,21 +113,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_seconds=900,
         memory_mb=256,
         schedule="rate(1 hour)",
-        access=(
-            "table:accounts:read",
-            "table:unique-keys:write",
-            "table:projects:write",
-            "table:items:write",
-            "table:delivery:write",
-            "table:exports:write",
-            "table:flows:write",
-            "table:gold:write",
-            "table:judgments:write",
-            "table:assignments:write",
-            "bucket:data:write",
-            "bucket:exports:write",
-            "email:send",
-        ),
+        access=_PURGE_ACCESS,
     ),
     FunctionSpec(
         name="consensus",

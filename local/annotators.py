@@ -21,6 +21,18 @@ class Truth:
     boxes: tuple[tuple[float, float, float, float], ...]  # (x, y, w, h) of each object of that class
 
 
+def project_params(name: str) -> dict:
+    """createProject params of a project for this dataset (its flow is then set to classify-then-box)."""
+    return {
+        "projectName": name,
+        "type": "image_classification",
+        "taskType": "single_choice",
+        "instruction": "simulated",
+        "question": "Is this a cat or a dog?",
+        "options": [{"value": "cat"}, {"value": "dog"}],
+    }
+
+
 def make_dataset(count: int, labels: tuple[str, str] = ("cat", "dog"), seed: int = 7) -> dict[str, Truth]:
     """URL → truth for `count` images, half of each label (in shuffled order), 1–3 objects per image."""
     rng = random.Random(seed)

@@ -31,6 +31,7 @@ from local.annotators import (
     Truth,
     annotator_pool,
     make_dataset,
+    project_params,
     truth_of,
 )
 from local.platform import DEMO_SECRET, DEMO_USER_ID
@@ -173,17 +174,7 @@ def run_simulation(
     faults = faults or Faults()
     client = Client(base_url, user_id, secret)
     dataset = make_dataset(items, seed=seed)
-    project = client.call(
-        "/api/v1/projects",
-        {
-            "projectName": f"simulated cats and dogs {uuid.uuid4().hex[:8]}",
-            "type": "image_classification",
-            "taskType": "single_choice",
-            "instruction": "simulated",
-            "question": "Is this a cat or a dog?",
-            "options": [{"value": "cat"}, {"value": "dog"}],
-        },
-    )
+    project = client.call("/api/v1/projects", project_params(f"simulated cats and dogs {uuid.uuid4().hex[:8]}"))
     project_id = project["projectId"]
     client.call("/api/v1/projects/setFlow", {"projectId": project_id, "template": "classify-then-box"})
     urls = list(dataset)

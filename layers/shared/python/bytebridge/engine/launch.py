@@ -71,7 +71,10 @@ def launch_items(project_id: str, item_ids: list[str], *, rework: bool = False) 
     if rework:
         progress.reopen_completed(project.user_id, project.project_id)
     items = ItemModel.batch_get([(project_id, item_id) for item_id in item_ids], consistent_read=True)
-    return sum(_launch(project, item, rework) for item in items)
+    launched = sum(_launch(project, item, rework) for item in items)
+    if rework and not launched:  # nothing went back after all: the project may be complete again
+        progress.complete_if_done(project.user_id, project.project_id)
+    return launched
 
 
 def launch_wave(project: ProjectModel) -> int:
