@@ -134,6 +134,12 @@ def profile() -> WorkerProfile:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict, context) -> dict:
-    if event.get("httpMethod") == "POST" and not event.get("body"):
-        event = {**event, "body": "{}", "isBase64Encoded": False}  # no body: every field takes its default
+    if event.get("httpMethod") == "POST":
+        # The API speaks JSON only: a body sent without its Content-Type (curl -d) is read as JSON all the same,
+        # and no body means every field takes its default.
+        headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+        headers["Content-Type"] = "application/json"
+        event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
+        if not event.get("body"):
+            event.update(body="{}", isBase64Encoded=False)
     return app.resolve(event, context)

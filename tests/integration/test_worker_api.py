@@ -255,3 +255,14 @@ def test_given_an_annotator_then_me_shows_their_profile_and_counts_their_submits
     }
     assert after.json == {**before.json, "submitted": 1}
     assert call("GET", ME, authorization=f"Bearer {token}").json == after.json  # header names in any case
+
+
+def test_given_a_json_body_sent_without_its_content_type_then_it_is_read_as_json(api):
+    _, token = create_worker("curl user")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-www-form-urlencoded"}
+    event = proxy_event("POST", "/worker/v1/assignments/claim", headers, b'{"waitSeconds": 0}', "127.0.0.1")
+
+    response = lambda_handler(event, LocalContext("worker-api"))
+
+    assert response["statusCode"] == 200, response
+    assert json.loads(response["body"]) == {"assignment": None}
