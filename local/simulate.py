@@ -147,7 +147,8 @@ def score(results: list[dict], dataset: dict[str, Truth], positive: str = "cat")
     }
 
 
-def _all_results(client: Client, project_id: str) -> list[dict]:
+def all_results(client: Client, project_id: str) -> list[dict]:
+    """Every finished item of the project, through listResults' cursor pages."""
     results, cursor = [], None
     while True:
         page = client.call("/api/v1/projects/listResults", {"projectId": project_id, "limit": 100, "cursor": cursor})
@@ -216,7 +217,7 @@ def run_simulation(
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
-    results = _all_results(client, project_id)
+    results = all_results(client, project_id)
     figures = {
         "projectId": project_id,
         "status": progress["projectStatus"],

@@ -15,7 +15,7 @@ import requests
 from pycocotools.coco import COCO
 
 from local.annotators import make_dataset
-from local.simulate import Client, Faults, run_simulation
+from local.simulate import Client, Faults, all_results, run_simulation
 
 pytestmark = pytest.mark.xdist_group("platform")
 ITEMS = 50
@@ -33,18 +33,9 @@ def simulated(platform):
     return figures, client, printed.getvalue()
 
 
-def _results(client: Client, project_id: str) -> list[dict]:
-    results, cursor = [], None
-    while True:
-        page = client.call("/api/v1/projects/listResults", {"projectId": project_id, "limit": 20, "cursor": cursor})
-        results += page["items"]
-        if (cursor := page["nextCursor"]) is None:
-            return results
-
-
 def test_every_item_reaches_an_end_node_once_despite_skips_abandons_and_double_submits(simulated):
     figures, client, printed = simulated
-    results = _results(client, figures["projectId"])
+    results = all_results(client, figures["projectId"])
 
     assert figures["status"] == "completed", printed
     progress = figures["progress"]
@@ -83,7 +74,7 @@ def _judgment_accuracy(client: Client, project_id: str, results: list[dict]) -> 
 
 def test_consolidated_answers_beat_a_single_annotator_against_the_ground_truth(simulated):
     figures, client, printed = simulated
-    results = _results(client, figures["projectId"])
+    results = all_results(client, figures["projectId"])
     score = figures["score"]
     single = _judgment_accuracy(client, figures["projectId"], results)
 
@@ -96,7 +87,7 @@ def test_consolidated_answers_beat_a_single_annotator_against_the_ground_truth(s
 
 def test_no_annotator_judged_the_same_task_twice(simulated):
     figures, client, _ = simulated
-    for record in _results(client, figures["projectId"])[:25]:
+    for record in all_results(client, figures["projectId"])[:25]:
         detail = client.call(
             "/api/v1/projects/retrieveResult", {"projectId": figures["projectId"], "itemId": record["itemId"]}
         )
@@ -119,7 +110,7 @@ def _export(client: Client, project_id: str, fmt: str) -> bytes:
 
 def test_the_labeled_project_exports_to_coco_that_pycocotools_loads(simulated, tmp_path):
     figures, client, _ = simulated
-    results = _results(client, figures["projectId"])
+    results = all_results(client, figures["projectId"])
     path = tmp_path / "export.json"
     path.write_bytes(_export(client, figures["projectId"], "coco"))
 
