@@ -9,7 +9,7 @@ EMAIL ?=
 ARGS ?=
 PORT ?= 20000
 
-.PHONY: venv run account test lint unit synth simulate bench openapi clean
+.PHONY: venv run account test lint layers types unit synth simulate bench openapi clean
 
 venv: $(STAMP)
 
@@ -30,8 +30,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(STAMP) ## every test: lint, unit, integration (emulated AWS), infra (CDK synth), e2e
+layers: $(STAMP) ## the layer order of docs/architecture.md: no wrong-way imports, no cycles, pynamodb only in dal
+	$(VENV)/bin/lint-imports --no-cache
+
+types: $(STAMP) ## the type checker (mypy, pydantic plugin)
+	$(VENV)/bin/mypy
+
+test: $(STAMP) ## every test: lint, layers, types, unit, integration (emulated AWS), infra (CDK synth), e2e
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 simulate: $(STAMP) ## label a simulated project on the running platform: make simulate ARGS="--items 200"
@@ -45,4 +53,4 @@ openapi: $(STAMP) ## write the client API's OpenAPI document and the flow schema
 	$(PY) -c 'import json; from bytebridge.flows.model import FLOW_JSON_SCHEMA; print(json.dumps(FLOW_JSON_SCHEMA, indent=2))' > docs/flow.schema.json
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache
+	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache

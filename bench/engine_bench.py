@@ -155,10 +155,11 @@ def histories(arns: list[str]) -> tuple[Counter, Counter]:
 
 def collect(meter: Meter, crowd: Crowd, user_id: str, project_id: str, wall: float) -> Run:
     from bytebridge.consensus.skills import update_skill
-    from bytebridge.dal.flows import load_flow
     from bytebridge.dal.items import ItemModel
-    from bytebridge.dal.judgments import JudgmentModel, JudgmentStatus, item_key
+    from bytebridge.dal.judgments import JudgmentModel, item_key
     from bytebridge.dal.workers import WorkerModel
+    from bytebridge.enums import JudgmentStatus
+    from bytebridge.flows.store import load_flow
 
     with meter.uncounted():
         project = _project(meter, user_id, project_id)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bytebridge.annotations import TaskType
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.formats import write_export
 from bytebridge.exports.model import ExportSchema, NodeInfo
 

@@ -76,6 +76,8 @@ class DataConstruct(Construct):
                 non_key_attributes=list(index.non_key_attributes) or None,
             )
         for index in definition.local_indexes:
+            # A local index shares the table's partition key: its own sort key is what defines it.
+            assert index.sort is not None, f"{definition.base}.{index.name}: a local index needs a sort key"
             table.add_local_secondary_index(
                 index_name=index.name,
                 sort_key=_attribute(index.sort),

@@ -27,10 +27,17 @@ QUEUE_READ_ACTIONS = ("sqs:GetQueueUrl", "sqs:GetQueueAttributes")
 
 
 class Granted(Protocol):
-    """A catalog entry with access: FunctionSpec or StateMachineSpec."""
+    """A catalog entry with access: FunctionSpec or StateMachineSpec (frozen dataclasses, so read-only here)."""
 
-    name: str
-    access: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def access(self) -> tuple[str, ...]: ...
+
+
+# The roles grants go to: a principal that is also a construct, whose stack formats the ARNs and holds imports.
+Principal = lambda_.Function | sfn.StateMachine
 
 
 def state_machine_arn(scope: Construct, config: StageConfig, name: str) -> str:
@@ -84,7 +91,7 @@ class Resources:
             for identity in (self.config.notify_from, self.config.notify_domain)
         ]
 
-    def grant_all(self, principal: iam.IGrantable, spec: Granted) -> None:
+    def grant_all(self, principal: Principal, spec: Granted) -> None:
         """`principal` is a grantable construct: a Lambda function, a state machine."""
         for entry in spec.access:
             try:
@@ -92,7 +99,7 @@ class Resources:
             except (TypeError, KeyError) as exc:
                 raise ValueError(f"{spec.name}: cannot grant {entry!r} (unknown {exc})") from exc
 
-    def _grant(self, principal: iam.IGrantable, kind: str, name: str, mode: str | None = None) -> None:
+    def _grant(self, principal: Principal, kind: str, name: str, mode: str | None = None) -> None:
         if kind == "email" and name == "send" and mode is None:
             statement = iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"], resources=self._email_identities(principal)
@@ -130,4 +137,6 @@ class Resources:
             }
         else:
             raise KeyError(kind)
+        if mode not in grants:  # also an entry without a mode ("table:items")
+            raise KeyError(mode)
         grants[mode]()

@@ -15,8 +15,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from bytebridge.observability import BusinessMetric
 from infra.asl import pascal
-from infra.config import StageConfig
+from infra.config import METRICS_NAMESPACE, StageConfig
 
 PERIOD = Duration.minutes(5)
 API_5XX_PER_PERIOD = 5
@@ -25,6 +26,19 @@ API_P99_LATENCY_MS = 5000
 # tasks waits for annotators, so only half a day without a claim is news.
 CONSUMED_QUEUE_AGE_SECONDS = 15 * 60
 HUMAN_QUEUE_AGE_SECONDS = 12 * 3600
+# The business metrics the domain counts (bytebridge.observability, EMF with dimensions service and stage), one
+# graph each: title, the catalog function that emits them (its POWERTOOLS_SERVICE_NAME), the metrics.
+BUSINESS_GRAPHS: tuple[tuple[str, str, tuple[BusinessMetric, ...]], ...] = (
+    ("Items finished / failed", "consensus", (BusinessMetric.ITEMS_FINISHED, BusinessMetric.ITEMS_FAILED)),
+    ("Consensus rounds", "consensus", (BusinessMetric.CONSENSUS_ROUNDS,)),
+    ("Claims served / empty", "worker-api", (BusinessMetric.CLAIMS_SERVED, BusinessMetric.CLAIMS_EMPTY)),
+    (
+        "Callbacks delivered / failed",
+        "callback-sender",
+        (BusinessMetric.CALLBACKS_DELIVERED, BusinessMetric.CALLBACKS_FAILED),
+    ),
+    ("Exported items", "export-job", (BusinessMetric.EXPORTED_ITEMS,)),
+)
 
 
 class MonitoringConstruct(Construct):
@@ -105,11 +119,33 @@ class MonitoringConstruct(Construct):
 
         self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=config.name("ops"))
         self._widgets(api, functions, queues, state_machines)
+        self._business_widgets(config.stage, functions)
+
+    def _business_widgets(self, stage: str, functions: dict[str, lambda_.Function]) -> None:
+        """One row: what the platform did (items labeled, annotator claims, callbacks, exports) in this stage."""
+        widths = [24 // len(BUSINESS_GRAPHS) + (n < 24 % len(BUSINESS_GRAPHS)) for n in range(len(BUSINESS_GRAPHS))]
+        graphs = []
+        for (title, service, names), width in zip(BUSINESS_GRAPHS, widths, strict=True):
+            if service not in functions:
+                raise ValueError(f"business metrics of {title!r}: no function {service!r} in the catalog")
+            metrics: list[cw.IMetric] = [
+                cw.Metric(
+                    namespace=METRICS_NAMESPACE,
+                    metric_name=name,
+                    dimensions_map={"service": service, "stage": stage},
+                    statistic="Sum",
+                    period=PERIOD,
+                    label=name,
+                )
+                for name in names
+            ]
+            graphs.append(cw.GraphWidget(title=title, left=metrics, width=width, height=6))
+        self.dashboard.add_widgets(*graphs)
 
     def _alarm(
         self,
         id: str,
-        metric: cw.IMetric,
+        metric: cw.Metric | cw.MathExpression,  # IMetric has no create_alarm; both implementations do
         threshold: float,
         *,
         description: str,

@@ -8,9 +8,11 @@ indexes, one bucket's objects, one function's versions, the *-variants of one KM
 `Resource::*`, a wildcard on a resource the stack does not own, or an unknown wildcard action still fails."""
 
 import re
+from typing import TypeGuard
 
 import jsii
 from aws_cdk import Acknowledgment, App, AspectPriority, Aspects, CfnResource, IAspect, Stack, Validations
+from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
@@ -63,11 +65,14 @@ def _listed(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _is_cfn_resource(node: IConstruct) -> TypeGuard[CfnResource]:
+    """CfnResource.is_cfn_resource: a type guard in CDK's TypeScript API, a plain bool in its Python bindings."""
+    return CfnResource.is_cfn_resource(node)
+
+
 def resource_types(stack: Stack) -> dict[str, str]:
     """logical id → CloudFormation type, for every resource of the stack."""
-    return {
-        stack.get_logical_id(c): c.cfn_resource_type for c in stack.node.find_all() if CfnResource.is_cfn_resource(c)
-    }
+    return {stack.get_logical_id(c): c.cfn_resource_type for c in stack.node.find_all() if _is_cfn_resource(c)}
 
 
 def grant_wildcard_findings(document: dict, types: dict[str, str]) -> dict[str, str]:
@@ -92,6 +97,11 @@ def grant_wildcard_findings(document: dict, types: dict[str, str]) -> dict[str, 
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 
 
+def _is_policy(node: IConstruct) -> TypeGuard[iam.CfnPolicy | iam.CfnManagedPolicy]:
+    """A policy resource, told by its CloudFormation type (the L1 classes of POLICY_TYPES)."""
+    return _is_cfn_resource(node) and node.cfn_resource_type in POLICY_TYPES
+
+
 @jsii.implements(IAspect)
 class _GrantWildcards:
     """Acknowledges each policy's grant wildcards. An aspect, because a role splits its oversized default policy
@@ -102,7 +112,7 @@ class _GrantWildcards:
         self.types: dict[str, str] | None = None
 
     def visit(self, node: IConstruct) -> None:
-        if not (CfnResource.is_cfn_resource(node) and node.cfn_resource_type in POLICY_TYPES):
+        if not _is_policy(node):
             return
         if self.types is None:  # every resource exists once aspects run
             self.types = resource_types(self.stack)

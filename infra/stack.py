@@ -24,7 +24,7 @@ from infra.workflow_construct import WorkflowConstruct
 
 # A plain `python app.py` (make synth, tests) skips asset bundling, i.e. the layer's pip install; the CDK CLI
 # passes its own value (the stacks it deploys), which takes precedence over these defaults.
-NO_BUNDLING = {"aws:cdk:bundling-stacks": []}
+NO_BUNDLING: dict[str, list[str]] = {"aws:cdk:bundling-stacks": []}
 
 
 class ByteBridgeStack(Stack):

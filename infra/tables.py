@@ -2,8 +2,11 @@
 pynamodb's create_table sends, which the local runtime uses, translated for CloudFormation."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
+from pynamodb._schema import IndexSchema, KeySchema
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
@@ -45,20 +48,22 @@ def table_base(model: type[Model]) -> str:
     return base
 
 
-def _keys(key_schema: list[dict], types: dict[str, str]) -> tuple[Key, Key | None]:
+def _keys(key_schema: Sequence[KeySchema] | Sequence[dict[str, str]], types: dict[str, str]) -> tuple[Key, Key | None]:
     by_type = {k["KeyType"]: Key(k["AttributeName"], types[k["AttributeName"]]) for k in key_schema}
     return by_type["HASH"], by_type.get("RANGE")
 
 
-def _index(raw: dict, types: dict[str, str]) -> Index:
+def _index(raw: IndexSchema, types: dict[str, str]) -> Index:
     partition, sort = _keys(raw["key_schema"], types)
     projection = raw["projection"]
+    # pynamodb types the projection as dict[str, str], but NonKeyAttributes holds the list of attribute names.
+    non_key_attributes = cast("list[str]", projection.get("NonKeyAttributes", []))
     return Index(
         name=raw["index_name"],
         partition=partition,
         sort=sort,
         projection=projection["ProjectionType"],
-        non_key_attributes=tuple(projection.get("NonKeyAttributes", ())),
+        non_key_attributes=tuple(non_key_attributes),
     )
 
 

@@ -80,6 +80,7 @@ class WorkflowConstruct(Construct):
         self.queues[spec.name] = queue
         if spec.consumer:
             consumer = self.functions[spec.consumer]
+            assert consumer.timeout is not None, "LambdaFactory.build sets every function's timeout"
             if spec.visibility_timeout_seconds < 6 * consumer.timeout.to_seconds():
                 raise ValueError(f"queue {spec.name}: visibility timeout must be ≥ 6× {spec.consumer}'s timeout")
             consumer.add_event_source(
@@ -88,22 +89,28 @@ class WorkflowConstruct(Construct):
 
     def _resolve(self, placeholder: asl.Placeholder) -> tuple[str, Callable[[sfn.StateMachine], object]]:
         """(value, grant) for one ASL placeholder: the resource's attribute, and what the machine needs on it."""
-        named = {
-            "function": self.functions,
-            "queue": self.queues,
-            "table": self.data.tables,
-            "bucket": self.data.buckets,
-        }
-        resource = named[placeholder.kind][placeholder.target(list(named[placeholder.kind]))]
-        values = {
-            ("function", "arn"): lambda: (resource.function_arn, resource.grant_invoke),
-            ("queue", "url"): lambda: (resource.queue_url, resource.grant_send_messages),
-            ("queue", "arn"): lambda: (resource.queue_arn, resource.grant_send_messages),
-            ("table", "name"): lambda: (resource.table_name, resource.grant_read_write_data),
-            ("table", "arn"): lambda: (resource.table_arn, resource.grant_read_write_data),
-            ("bucket", "name"): lambda: (resource.bucket_name, resource.grant_read_write),
-        }
-        return values[(placeholder.kind, placeholder.attribute)]()
+        kind, attribute = placeholder.kind, placeholder.attribute
+        if kind == "function":
+            function = self.functions[placeholder.target(list(self.functions))]
+            if attribute == "arn":
+                return function.function_arn, function.grant_invoke
+        elif kind == "queue":
+            queue = self.queues[placeholder.target(list(self.queues))]
+            if attribute == "url":
+                return queue.queue_url, queue.grant_send_messages
+            if attribute == "arn":
+                return queue.queue_arn, queue.grant_send_messages
+        elif kind == "table":
+            table = self.data.tables[placeholder.target(list(self.data.tables))]
+            if attribute == "name":
+                return table.table_name, table.grant_read_write_data
+            if attribute == "arn":
+                return table.table_arn, table.grant_read_write_data
+        elif kind == "bucket":
+            bucket = self.data.buckets[placeholder.target(list(self.data.buckets))]
+            if attribute == "name":
+                return bucket.bucket_name, bucket.grant_read_write
+        raise KeyError((kind, attribute))  # not in asl.KINDS: parse() rejects it before this
 
     def _state_machine(self, spec: StateMachineSpec) -> sfn.StateMachine:
         definition = asl.definition_path(spec).read_text()

@@ -58,8 +58,14 @@ def truth_of(url: str, labels: tuple[str, ...] = ("cat", "dog")) -> Truth:
     parts = urlsplit(url)
     label = next(part for part in parts.path.split("/") if part in labels)
     raw = parse_qs(parts.query).get("boxes", [""])[0]
-    boxes = tuple(tuple(float(v) for v in box.split(",")) for box in raw.split(";") if box)
+    boxes = tuple(_box(box) for box in raw.split(";") if box)
     return Truth(label, boxes)
+
+
+def _box(text: str) -> tuple[float, float, float, float]:
+    """One "x,y,w,h" of encode_boxes."""
+    x, y, w, h = (float(v) for v in text.split(","))
+    return x, y, w, h
 
 
 @dataclass

@@ -5,15 +5,15 @@ transaction). This keeps moto's own transaction code and semantics but snapshots
 the transaction touches, and puts exactly those back when it is cancelled.
 
 Nothing the engine sees changes: the same requests, conditions, cancellation reasons and final table contents.
+Two patches of local.patches put this in place: the module `copy` of moto.dynamodb.models is replaced by
+COPY_WITHOUT_TABLES, and DynamoDBBackend.transact_write_items is wrapped by item_level_rollback.
 """
 
 import copy
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
@@ -71,7 +71,10 @@ def _restore(saved: list[tuple]) -> None:
             table.items[hash_value] = item
 
 
-def _fast(transact_write_items):
+def item_level_rollback(transact_write_items: Callable) -> Callable:
+    """Wraps moto's DynamoDBBackend.transact_write_items: its table backups are the tables themselves (see
+    _CopyWithoutTables), and a cancelled transaction puts back the items it touched."""
+
     def transact(self, transact_items):
         saved = _snapshot(self, transact_items)
         if saved is None:
@@ -88,14 +91,4 @@ def _fast(transact_write_items):
     return transact
 
 
-@contextmanager
-def item_level_transaction_rollback() -> Iterator[None]:
-    original_copy = dynamodb_models.copy
-    original = DynamoDBBackend.__dict__["transact_write_items"]
-    dynamodb_models.copy = _CopyWithoutTables()
-    DynamoDBBackend.transact_write_items = _fast(original)
-    try:
-        yield
-    finally:
-        DynamoDBBackend.transact_write_items = original
-        dynamodb_models.copy = original_copy
+COPY_WITHOUT_TABLES = _CopyWithoutTables()

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 
 from bytebridge.aws import reset_clients
-from bytebridge.dal.projects import ProjectStatus
-from bytebridge.delivery.lookup import find_project
+from bytebridge.dal.projects import find_project
 from bytebridge.engine.launch import activate_project
+from bytebridge.enums import ProjectStatus
 from bytebridge.logic.accounts import AccountExists, create_account
 from bytebridge.workers.tokens import create_worker
 from local.emulator import emulated_aws

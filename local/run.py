@@ -2,10 +2,24 @@
 
 import argparse
 import logging
+import os
 import signal
 import threading
 
 from local.platform import Platform
+
+
+def configure_logging(level_name: str) -> None:
+    """Warnings only by default. LOG_LEVEL=INFO (or DEBUG) also shows the handlers' JSON logs (an INFO line per
+    consensus step, API error, ...) and the metrics they emit, as the EMF lines CloudWatch reads on AWS.
+    POWERTOOLS_LOG_LEVEL / POWERTOOLS_METRICS_DISABLED, when set, win. Before any handler is imported: powertools
+    reads them when its Logger is built."""
+    level = logging.getLevelName(level_name.upper())
+    if not isinstance(level, int):
+        raise SystemExit(f"LOG_LEVEL={level_name}: use DEBUG, INFO, WARNING or ERROR")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", logging.getLevelName(level))
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "false" if level <= logging.INFO else "true")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 def main() -> None:
@@ -14,7 +28,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=20000)
     parser.add_argument("--s3-port", type=int, default=None, help="S3 endpoint of download URLs (default: port+1)")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
 
     platform = Platform(args.host, args.port, s3_port=args.s3_port).start()
     print(

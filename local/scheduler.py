@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from bytebridge.aws import client
 from bytebridge.settings import resource_name
@@ -58,8 +59,9 @@ def scheduled_event(spec: FunctionSpec) -> dict:
     }
 
 
-def run_scheduled(spec: FunctionSpec) -> tuple[object, bool]:
-    """One run of a scheduled function, as its schedule would trigger it; returns (result, failed)."""
+def run_scheduled(spec: FunctionSpec) -> tuple[Any, bool]:
+    """One run of a scheduled function, as its schedule would trigger it; returns (result, failed) as
+    invoke_handler does: the handler's result, or the Lambda error payload (errorMessage…) when it failed."""
     return invoke_handler(resource_name(spec.name), scheduled_event(spec))
 
 
@@ -86,6 +88,7 @@ def _sqs_record(message: dict, queue_arn: str) -> dict:
 def pump_queue(spec: QueueSpec) -> int:
     """One poll of a consumer queue: at most one batch handed to its consumer. Returns how many records the
     consumer handled successfully (and were deleted)."""
+    assert spec.consumer is not None, f"queue {spec.name} has no consumer to pump to"
     sqs = client("sqs")
     url = sqs.get_queue_url(QueueName=resource_name(spec.name))["QueueUrl"]
     messages = sqs.receive_message(
@@ -153,13 +156,13 @@ class Scheduler:
 
     def tick(self) -> None:
         """Run what is due now: every queue poll, and each scheduled function whose interval has passed."""
-        for spec in self._consumed:
-            self._guarded(f"queue {spec.name}", pump_queue, spec)
+        for queue in self._consumed:
+            self._guarded(f"queue {queue.name}", pump_queue, queue)
         now = time.monotonic()
-        for spec, interval in self._jobs:
-            if now >= self._next[spec.name]:
-                self._next[spec.name] = now + interval
-                self._guarded(f"schedule {spec.name}", _run_logged, spec)
+        for function, interval in self._jobs:
+            if now >= self._next[function.name]:
+                self._next[function.name] = now + interval
+                self._guarded(f"schedule {function.name}", _run_logged, function)
 
     @staticmethod
     def _guarded(what: str, action, spec) -> None:

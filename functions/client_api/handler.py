@@ -10,7 +10,6 @@ errors are mapped to the documented envelope here, in one place:
 import json
 from functools import cache
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -23,13 +22,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from bytebridge.envelope import failure
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.model import FLOW_JSON_SCHEMA
+from bytebridge.observability import logger, metrics, tracer
 from client_api import exports_routes, flows_routes, projects_routes, results_routes
 from client_api.signed import authenticate_event, body_user_id
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 FLOW_SCHEMA_PATH = "/api/v1/flow-schema.json"
 
-logger = Logger(service="client-api")
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(projects_routes.router)
 app.include_router(results_routes.router)
@@ -140,5 +139,7 @@ def openapi_document() -> str:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
     return app.resolve(event, context)

@@ -3,8 +3,9 @@ through results, fetch one with its judgments, accept or reject, and set the pro
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from bytebridge.delivery import acceptance, callbacks, results
+from bytebridge.delivery import callbacks, results
 from bytebridge.envelope import success
+from bytebridge.logic.results import accept_results as accept_or_reject
 from bytebridge.models.results import (
     AcceptResultsRequest,
     AcceptResultsResponse,
@@ -35,7 +36,7 @@ def retrieve_result(request: RetrieveResultRequest) -> RetrieveResultResponse:
 @signed_post(router, "/api/v1/projects/acceptResults", AcceptResultsResponse, "Accept or reject delivered items")
 def accept_results(request: AcceptResultsRequest) -> AcceptResultsResponse:
     account = signed_account(router)
-    return success(account.user_id, acceptance.decide(account, request.params))
+    return success(account.user_id, accept_or_reject(account, request.params))
 
 
 @signed_post(router, "/api/v1/projects/setCallback", SetCallbackResponse, "Set or remove the callback URL")

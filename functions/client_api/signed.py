@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import BaseRouter, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.data_classes.api_gateway_proxy_event import APIGatewayProxyEvent
 
+from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.logic.auth import authenticate
 from bytebridge.models.client_api import ErrorEnvelope

@@ -2,16 +2,15 @@
 (and its catch-all for a step that kept failing), and the launcher (a project's first wave when the lifecycle
 lets it run; a top-up of every running project on its schedule)."""
 
-from aws_lambda_powertools import Logger
-
-from bytebridge.delivery.lookup import find_project
+from bytebridge.dal.projects import find_project
 from bytebridge.engine import advance, launch
 from bytebridge.engine.state import ItemState
+from bytebridge.observability import logger, metrics, tracer
 
-logger = Logger(service="engine")
 
-
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path="itemId")  # every step of an item's execution
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def consensus(event: dict, context) -> dict:
     state = ItemState.model_validate(event)
     logger.append_keys(projectId=state.project_id, itemId=state.item_id)
@@ -22,7 +21,9 @@ def consensus(event: dict, context) -> dict:
     return out.wire()
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path="projectId || id")  # the lifecycle's project, or the schedule's event
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def launcher(event: dict, context) -> dict:
     if project_id := event.get("projectId"):  # the lifecycle: this project may run now
         project = find_project(project_id)

@@ -1,14 +1,13 @@
 """Runs one export (invoked asynchronously by bytebridge.exports.jobs.request_export). A failure is
 recorded on the export and re-raised, so Lambda's async retries can run it again."""
 
-from aws_lambda_powertools import Logger
-
 from bytebridge.exports.jobs import ExportJobEvent, run_export
+from bytebridge.observability import logger, metrics, tracer
 
-logger = Logger(service="export-job")
 
-
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path="exportId")
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
     job = ExportJobEvent.model_validate(event)
     export = run_export(job.project_id, job.export_id)

@@ -4,14 +4,15 @@ more, so a schedule's at-least-once delivery is harmless."""
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.delivery import acceptance, notify, retention
+from bytebridge.observability import logger, metrics, tracer
 
-logger = Logger(service="scheduled")
 
-
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def auto_accept(event: dict, context) -> dict:
     """Accept items nobody rejected within 21 days of delivery."""
     report = asdict(acceptance.auto_accept())
@@ -19,7 +20,9 @@ def auto_accept(event: dict, context) -> dict:
     return report
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def notify_clients(event: dict, context) -> dict:
     """Mail each client once per project about newly delivered items and status changes."""
     report = asdict(notify.send_pending_notices())
@@ -27,7 +30,9 @@ def notify_clients(event: dict, context) -> dict:
     return report
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def retention_purge(event: dict, context) -> dict:
     """Warn about, then purge, stored files of projects completed 7 days ago or idle drafts (30 days)."""
     report = asdict(retention.run_retention())
@@ -35,7 +40,9 @@ def retention_purge(event: dict, context) -> dict:
     return report
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def purge_deleted(event: dict, context) -> dict:
     """Remove every trace of deleted projects (within 2 hours of the delete: this runs hourly)."""
     purged = retention.purge_deleted_projects()

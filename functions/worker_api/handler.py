@@ -3,7 +3,6 @@ Thin: authenticate the bearer token, parse, call bytebridge.workers, map WorkerE
 
 from urllib.parse import quote
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
@@ -23,13 +22,13 @@ from bytebridge.models.worker_api import (
     WorkerErrorResponse,
     WorkerProfile,
 )
+from bytebridge.observability import logger, metrics, tracer
 from bytebridge.workers import claim as claiming
 from bytebridge.workers import work
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 from bytebridge.workers.tokens import authenticate
 
 PREFIX = "/worker/v1"
-logger = Logger(service="worker-api")
 app = APIGatewayRestResolver(enable_validation=True)
 
 
@@ -133,6 +132,8 @@ def profile() -> WorkerProfile:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
     if event.get("httpMethod") == "POST":
         # The API speaks JSON only: a body sent without its Content-Type (curl -d) is read as JSON all the same,

@@ -1,8 +1,11 @@
 """Alarms and dashboard: API 5xx and latency, Lambda errors and throttles per function, queue age, DLQ depth,
-failed executions per state machine, all to an encrypted SNS topic."""
+failed executions per state machine, all to an encrypted SNS topic; the business metrics on the dashboard."""
+
+import json
 
 import pytest
 
+from bytebridge.observability import BusinessMetric
 from infra import catalog
 from infra.monitoring_construct import (
     API_5XX_PER_PERIOD,
@@ -10,7 +13,7 @@ from infra.monitoring_construct import (
     CONSUMED_QUEUE_AGE_SECONDS,
     HUMAN_QUEUE_AGE_SECONDS,
 )
-from tests.infra.cfn import ref_ids
+from tests.infra.cfn import STAGES, ref_ids, render
 
 pytestmark = pytest.mark.xdist_group("cdk")
 
@@ -118,3 +121,43 @@ def test_dashboard_shows_every_function_and_the_alarms(synth):
     for spec in catalog.FUNCTIONS:
         assert synth.function_id(spec.name) in referenced, spec.name
     assert set(synth.resources("AWS::CloudWatch::Alarm")) <= referenced  # the alarm status widget
+
+
+# Which function counts what (bytebridge.observability.count in the code each one runs).
+BUSINESS_METRICS = {
+    "ItemsFinished": "consensus",
+    "ItemsFailed": "consensus",
+    "ConsensusRounds": "consensus",
+    "ClaimsServed": "worker-api",
+    "ClaimsEmpty": "worker-api",
+    "CallbacksDelivered": "callback-sender",
+    "CallbacksFailed": "callback-sender",
+    "ExportedItems": "export-job",
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_dashboard_graphs_the_business_metrics_of_its_stage(synth, stage):
+    """One row of graphs: each business metric from the namespace the functions publish to, by the dimensions
+    their EMF carries (service = the emitting function's POWERTOOLS_SERVICE_NAME, stage), summed per period."""
+    assert set(BUSINESS_METRICS) == set(BusinessMetric)
+    (dashboard,) = synth.resources("AWS::CloudWatch::Dashboard", stage).values()
+    widgets = json.loads(render(dashboard["Properties"]["DashboardBody"]))["widgets"]
+    graphed = {}
+    rows = set()
+    for widget in widgets:
+        for metric in widget["properties"].get("metrics", []):
+            if metric[0] != "ByteBridge":  # AWS/... metrics (or a math expression)
+                continue
+            _, name, *dimensions, options = metric
+            graphed[name] = (dict(zip(dimensions[::2], dimensions[1::2], strict=True)), options["stat"])
+            rows.add(widget["y"])
+    assert graphed == {name: ({"service": fn, "stage": stage}, "Sum") for name, fn in BUSINESS_METRICS.items()}
+    (row,) = rows
+    assert sum(w["width"] for w in widgets if w["y"] == row) == 24  # a full row of its own
+
+    functions = synth.resources("AWS::Lambda::Function", stage)
+    for service in set(BUSINESS_METRICS.values()):
+        variables = functions[synth.function_id(service, stage)]["Properties"]["Environment"]["Variables"]
+        assert variables["POWERTOOLS_SERVICE_NAME"] == service
+        assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "ByteBridge"

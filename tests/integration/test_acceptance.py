@@ -3,11 +3,12 @@ inside 21 days are reworked free; refused requests change nothing; repeated ones
 
 import pytest
 
-from bytebridge.dal.items import Acceptance, ItemModel
+from bytebridge.dal.items import ItemModel
+from bytebridge.enums import Acceptance
 from bytebridge.errors import ErrorCode
 from bytebridge.models.results import MAX_ACCEPT_BATCH
-from tests.integration.client_api_support import assert_error, nothing_changes, second_account
-from tests.integration.delivery_support import ACCEPT, DAY_MS, delivered_project
+from tests.support.client_api import assert_error, nothing_changes, second_account
+from tests.support.delivery import ACCEPT, DAY_MS, delivered_project
 
 
 def _item(project_id: str, item: ItemModel) -> ItemModel:

@@ -14,9 +14,9 @@ from bytebridge.errors import ErrorCode
 from bytebridge.settings import get_settings
 from infra.catalog import QUEUES
 from local.scheduler import drain, pump_queue
-from tests.integration.callback_receiver import Receiver
-from tests.integration.client_api_support import assert_error, nothing_changes, second_account
-from tests.integration.delivery_support import SET_CALLBACK, delivered_project
+from tests.support.callback_receiver import Receiver
+from tests.support.client_api import assert_error, nothing_changes, second_account
+from tests.support.delivery import SET_CALLBACK, delivered_project
 
 CALLBACKS = next(spec for spec in QUEUES if spec.name == CALLBACK_QUEUE)
 

@@ -5,18 +5,18 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 
 import pytest
 
+from bytebridge import clock
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.errors import ErrorCode
 from bytebridge.logic.accounts import revoke_secret, rotate_secret
 from bytebridge.settings import get_settings
 from bytebridge.signing import SIGN_TYPE_HMAC, signed_headers
-from tests.conftest import ClientApi
-from tests.integration.client_api_support import (
+from tests.support.client import ClientApi
+from tests.support.client_api import (
     ALTER,
     CREATE,
     RETRIEVE,
@@ -32,7 +32,7 @@ WINDOW_MS = 300_000
 
 
 def _now_ms() -> int:
-    return int(time.time() * 1000)
+    return clock.now_ms()  # the platform's clock, which signatures are checked against
 
 
 def test_a_signed_request_is_accepted(api):

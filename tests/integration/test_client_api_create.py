@@ -5,14 +5,13 @@ import threading
 
 import pytest
 
-from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.projects import ProjectStatus
+from bytebridge.dal.accounts import AccountModel, get_account
 from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
+from bytebridge.enums import ProjectStatus
 from bytebridge.errors import ErrorCode
 from bytebridge.logic import projects
-from bytebridge.logic.accounts import get_account
 from bytebridge.models.client_api import CreateProjectParams
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     CREATE,
     FRAME_CREATE,
     SAMPLE_CREATE,

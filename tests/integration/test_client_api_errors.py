@@ -8,7 +8,7 @@ import pytest
 from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.errors import ErrorCode
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     ALTER,
     CREATE,
     RETRIEVE,

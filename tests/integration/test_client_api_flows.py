@@ -13,7 +13,7 @@ from bytebridge.flows.model import FLOW_JSON_SCHEMA, Flow
 from bytebridge.flows.templates import TEMPLATES, box_then_review, classify_then_box
 from local.emulator import LocalContext
 from local.gateway import proxy_event
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     ALTER,
     SAMPLE_CREATE,
     assert_error,

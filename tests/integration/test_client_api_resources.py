@@ -2,10 +2,10 @@
 
 import pytest
 
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectStatus
+from bytebridge.dal.items import ItemModel
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.errors import ErrorCode
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     ALTER,
     SAMPLE_URLS,
     SUBMIT,

@@ -1,14 +1,14 @@
 """POST /api/v1/projects/retrieveProject: configuration and progress (codes 0, 8, 26)."""
 
-import time
-
 import pytest
 
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge import clock
+from bytebridge.clock import now_ms
+from bytebridge.dal.items import ItemModel
+from bytebridge.dal.projects import ProjectModel
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.errors import ErrorCode
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     ALTER,
     RETRIEVE,
     SAMPLE_CREATE,
@@ -105,9 +105,9 @@ def test_without_filters_the_project_counters_are_reported(api):
 def test_a_time_window_counts_the_items_uploaded_in_it(api):
     project_id = create_project(api)
     _submit(api, project_id, _urls("early", 3))
-    time.sleep(0.003)
+    clock.advance(0.003)
     boundary = now_ms()
-    time.sleep(0.003)
+    clock.advance(0.003)
     _submit(api, project_id, _urls("late", 2))
     end = now_ms()
 

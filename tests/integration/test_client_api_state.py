@@ -4,17 +4,17 @@ import threading
 
 import pytest
 
-from bytebridge.dal.accounts import CreditState
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.projects import OptionMap, ProjectModel, ProjectStatus
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import get_account
+from bytebridge.dal.projects import OptionMap, ProjectModel
 from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
+from bytebridge.delivery.retention import purge_unstarted_items
+from bytebridge.enums import CreditState, ProjectStatus
 from bytebridge.errors import NO_LIVE_RESOURCES_MESSAGE, ApiError, ErrorCode
-from bytebridge.logic.accounts import get_account
 from bytebridge.logic.project_state import alter_state, start_lock
-from bytebridge.logic.resources import purge_unstarted_items
 from bytebridge.models.client_api import AlterStateParams
-from tests.conftest import ClientApi
-from tests.integration.client_api_support import (
+from tests.support.client import ClientApi
+from tests.support.client_api import (
     ALTER,
     RETRIEVE,
     SAMPLE_CREATE,

@@ -2,10 +2,10 @@
 
 import pytest
 
-from bytebridge.dal.projects import ProjectStatus
 from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
+from bytebridge.enums import ProjectStatus
 from bytebridge.errors import ErrorCode
-from tests.integration.client_api_support import (
+from tests.support.client_api import (
     ALTER,
     CREATE,
     FRAME_CREATE,

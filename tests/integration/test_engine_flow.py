@@ -1,12 +1,13 @@
 """The item engine end to end on emulated AWS: executions of the real ASL in moto's interpreter, the consensus
 Lambda in-process, annotators through bytebridge.workers. Items walk classify-then-box (cats get boxes)."""
 
-from bytebridge.dal.judgments import JudgmentModel, JudgmentStatus, item_key
+from bytebridge.dal.judgments import JudgmentModel, item_key
 from bytebridge.engine.advance import advance
 from bytebridge.engine.launch import launch_items
 from bytebridge.engine.state import ItemState
+from bytebridge.enums import JudgmentStatus
 from bytebridge.pricing import UNIT_PRICE_CENTS
-from tests.integration.engine_support import (
+from tests.support.engine import (
     RETRIEVE,
     completed,
     executions,

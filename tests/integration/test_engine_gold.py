@@ -20,9 +20,9 @@ from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 from bytebridge.workers.tokens import authenticate, create_worker
 from local.emulator import LocalContext
 from local.gateway import proxy_event
-from tests.integration.client_api_support import ALTER, SUBMIT, create_project
-from tests.integration.delivery_support import RETRIEVE_RESULT
-from tests.integration.engine_support import (
+from tests.support.client_api import ALTER, SUBMIT, create_project
+from tests.support.delivery import RETRIEVE_RESULT
+from tests.support.engine import (
     SET_FLOW,
     claim_within,
     completed,

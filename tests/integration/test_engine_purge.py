@@ -5,8 +5,8 @@ from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
 from infra.catalog import by_name
 from local.scheduler import run_scheduled
-from tests.integration.client_api_support import ALTER
-from tests.integration.engine_support import completed, items_of, running_project, work_until, workers
+from tests.support.client_api import ALTER
+from tests.support.engine import completed, items_of, running_project, work_until, workers
 
 GOLD = "/api/v1/projects/submitGold"
 

@@ -14,16 +14,16 @@ from engine.handler import consensus
 
 from bytebridge.aws import client
 from bytebridge.dal.judgments import JudgmentModel, item_key
-from bytebridge.dal.projects import ProjectStatus
 from bytebridge.engine.launch import execution_name, launch_items, top_up
 from bytebridge.engine.queues import TASKS_DLQ, family_queue_url
+from bytebridge.enums import ProjectStatus
 from bytebridge.flows.templates import classify_then_box
 from bytebridge.settings import resource_name
 from bytebridge.workers import claim as claiming
 from bytebridge.workers import tasks, work
 from local.emulator import LocalContext
-from tests.integration.client_api_support import ALTER, set_status, table_state
-from tests.integration.engine_support import (
+from tests.support.client_api import ALTER, set_status, table_state
+from tests.support.engine import (
     claim_within,
     completed,
     executions,
@@ -31,18 +31,10 @@ from tests.integration.engine_support import (
     project_row,
     queue_depths,
     running_project,
-    settings,
     work_until,
     workers,
 )
-
-
-def wait_for(predicate, seconds: float = 15, step: float = 0.05):
-    deadline = time.monotonic() + seconds
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(step)
-    return value
+from tests.support.timing import settings, wait_for
 
 
 def peek(queue_url: str) -> list[str]:
@@ -117,7 +109,9 @@ def test_given_a_slot_whose_heartbeat_ran_out_then_only_its_reissued_message_is_
         project_id = running_project(api, ["dog"])
         wait_for(lambda: queue_depths()["tasks-choice"] == 3)
         stale = {json.loads(body)["taskToken"] for body in peek(family_queue_url("choice"))}
-        wait_for(lambda: queue_depths()["tasks-choice"] == 6, seconds=10)  # every slot timed out and was re-sent
+        # every slot timed out and was re-sent; the clock runs on 0.1 s a poll (a re-sent slot times out again
+        # 2 s after it was sent: there would be 9)
+        wait_for(lambda: queue_depths()["tasks-choice"] == 6, seconds=10, tick=0.1)
         crowd = workers(3)
 
         claims = [claim_within(worker, seconds=3) for worker in crowd]
@@ -152,7 +146,7 @@ def single_attempt_flow() -> dict:
 def test_given_an_item_nobody_answers_then_it_ends_failed_after_its_slots_lapse(api):
     with settings(ASSIGNMENT_HEARTBEAT_SECONDS="1", ASSIGNMENT_TIMEOUT_SECONDS="2"):
         project_id = running_project(api, ["dog"], flow=single_attempt_flow())
-        wait_for(completed(api, project_id), seconds=25, step=0.2)
+        wait_for(completed(api, project_id), seconds=25, tick=0.1)  # the clock runs on while its slots lapse
 
     (item,) = items_of(project_id)
     assert item.status == "failed" and item.failure == "nobody answered task classify"

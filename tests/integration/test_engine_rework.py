@@ -2,7 +2,7 @@
 
 from bytebridge.dal.judgments import list_judgments
 from bytebridge.workers import work
-from tests.integration.engine_support import (
+from tests.support.engine import (
     claim_within,
     completed,
     items_of,

@@ -8,18 +8,21 @@ import uuid
 import pytest
 import requests
 
+from bytebridge import clock
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, JudgmentStatus, item_key
+from bytebridge.clock import now_ms
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key
 from bytebridge.engine.launch import activate_project
+from bytebridge.enums import JudgmentStatus
 from bytebridge.settings import get_settings
 from bytebridge.workers import claim as claiming
 from bytebridge.workers import work
 from bytebridge.workers.claim import Claimed
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
+from bytebridge.workers.tasks import lease_margin
 from local.annotators import IMAGE_HEIGHT, IMAGE_WIDTH
-from tests.integration.client_api_support import ALTER, SUBMIT, create_project, table_state
-from tests.integration.engine_support import (
+from tests.support.client_api import ALTER, SUBMIT, create_project, table_state
+from tests.support.engine import (
     CAT_BOX,
     SET_FLOW,
     claim_within,
@@ -28,11 +31,11 @@ from tests.integration.engine_support import (
     items_of,
     queue_depths,
     running_project,
-    settings,
     truthful,
     work_until,
     workers,
 )
+from tests.support.timing import advance_past, settings
 
 
 def row_of(assignment_id: str) -> JudgmentModel:
@@ -52,7 +55,7 @@ def refused(code: WorkerErrorCode, call, *args) -> WorkerError:
 
 
 def wait_past(epoch_ms: int) -> None:
-    time.sleep(max(0.0, (epoch_ms - now_ms()) / 1000) + 0.05)
+    advance_past(epoch_ms)
 
 
 def history_length(execution_arn: str) -> int:
@@ -110,6 +113,7 @@ def test_given_a_lease_that_ran_out_when_the_annotator_submits_then_it_is_refuse
         assert table_state() == before
         for worker in (bob, carol):  # the two slots nobody held
             work.submit(worker, claim_within(worker).assignment_id, {"choice": "dog"})
+        clock.advance(lease_margin(1))  # the late annotator's message stays hidden that much longer than its lease
         reissued = claim_within(dave, seconds=10)  # the late annotator's slot, once its message is visible again
         assert reissued is not None
         work.submit(dave, reissued.assignment_id, {"choice": "dog"})
@@ -262,7 +266,7 @@ def test_given_a_heartbeat_when_the_original_lease_ends_then_a_submit_inside_the
         project_id = running_project(api, ["dog"])
         keeper, idler = workers(2)
         kept, idle = claim_within(keeper), claim_within(idler)
-        time.sleep(1.5)
+        clock.advance(1.5)
 
         extended = work.heartbeat(keeper, kept.assignment_id)
 

@@ -9,15 +9,16 @@ from pycocotools.coco import COCO
 
 from bytebridge import ids
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.exports import ExportModel, ExportStatus
-from bytebridge.dal.items import ItemModel, ItemStatus
+from bytebridge.clock import now_ms
+from bytebridge.dal.exports import ExportModel
+from bytebridge.dal.items import ItemModel
+from bytebridge.enums import ExportStatus, ItemStatus
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.exports import jobs
 from bytebridge.exports.downloads import latest_download
 from bytebridge.exports.s3sink import MIN_PART_BYTES, S3Sink
 from bytebridge.settings import get_settings
-from tests.integration.client_api_support import FRAME_CREATE, RETRIEVE, create_project, second_account
+from tests.support.client_api import FRAME_CREATE, RETRIEVE, create_project, second_account
 
 EXPORT = "/api/v1/projects/exportResult"
 

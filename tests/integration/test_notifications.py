@@ -3,14 +3,14 @@ project per notifier run however many items arrived, status-change mails once pe
 scheduled function as the local scheduler runs it."""
 
 from bytebridge.dal.delivery import ProjectDeliveryModel
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectStatus
+from bytebridge.dal.items import ItemModel
 from bytebridge.delivery import events
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.settings import get_settings
 from infra.catalog import by_name
 from local.scheduler import run_scheduled
-from tests.integration.client_api_support import set_status
-from tests.integration.delivery_support import delivered_project, sent_mail
+from tests.support.client_api import set_status
+from tests.support.delivery import delivered_project, sent_mail
 
 NOTIFIER = by_name("notify-clients")
 

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.items import Acceptance, ItemModel, ItemStatus
+from bytebridge.clock import now_ms
+from bytebridge.dal.items import ItemModel
+from bytebridge.enums import Acceptance, ItemStatus
 from bytebridge.errors import ErrorCode
-from tests.integration.client_api_support import assert_error, nothing_changes, second_account
-from tests.integration.delivery_support import LIST, RETRIEVE_RESULT, delivered_project, items_of
+from tests.support.client_api import assert_error, nothing_changes, second_account
+from tests.support.delivery import LIST, RETRIEVE_RESULT, delivered_project, items_of
 
 
 def _pages(api, project_id: str, **filters) -> list[list[dict]]:

@@ -4,20 +4,21 @@ travel is done by writing timestamps in the past, never by sleeping."""
 import pytest
 
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
+from bytebridge.clock import now_ms
 from bytebridge.dal.delivery import ProjectDeliveryModel
 from bytebridge.dal.exports import ExportModel
-from bytebridge.dal.items import Acceptance, ItemModel
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.dal.items import ItemModel
+from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
 from bytebridge.delivery import events
+from bytebridge.enums import Acceptance, ProjectStatus
 from bytebridge.settings import get_settings
 from bytebridge.storage import project_prefix
 from infra.catalog import FUNCTIONS, by_name
 from local.scheduler import Scheduler, rate_seconds, run_scheduled
-from tests.integration.callback_receiver import Receiver
-from tests.integration.client_api_support import ALTER, set_status
-from tests.integration.delivery_support import (
+from tests.support.callback_receiver import Receiver
+from tests.support.client_api import ALTER, set_status
+from tests.support.delivery import (
     DAY_MS,
     SET_CALLBACK,
     deliver,
@@ -164,7 +165,7 @@ def test_projects_not_yet_due_are_left_alone(api, status, ages):
 
 
 def test_an_empty_idle_draft_gets_no_warning(api):
-    from tests.integration.client_api_support import create_project
+    from tests.support.client_api import create_project
 
     project_id = create_project(api)
     _age(api, project_id, updated_at=60 * DAY_MS)

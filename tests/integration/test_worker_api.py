@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from worker_api.handler import lambda_handler
 
+from bytebridge.clock import now_ms
 from bytebridge.workers.tokens import create_worker
 from local.emulator import LocalContext
 from local.gateway import proxy_event
-from tests.integration.engine_support import items_of, running_project, settings
+from tests.support.engine import items_of, running_project
+from tests.support.timing import POLL_SECONDS, advance_past, settings
 
 CLAIM = "/worker/v1/assignments/claim"
 ME = "/worker/v1/me"
@@ -59,7 +61,7 @@ def claim(token: str, seconds: float = 15, **body) -> dict:
         assert response.status == 200, response.text
         if response.json["assignment"] is not None:
             return response.json["assignment"]
-        time.sleep(0.05)
+        time.sleep(POLL_SECONDS)
     raise AssertionError("no assignment")
 
 
@@ -106,7 +108,7 @@ def test_given_work_when_claimed_then_the_assignment_has_the_documented_fields_a
     api, project, annotators
 ):
     _, token = annotators[0]
-    before = int(time.time() * 1000)
+    before = now_ms()
 
     assignment = claim(token)
 
@@ -211,7 +213,7 @@ def test_given_a_lease_that_ran_out_then_submit_and_heartbeat_answer_409(api, an
         running_project(api, ["dog"])
         _, token = annotators[0]
         assignment = claim(token)
-        time.sleep(max(0, assignment["leaseExpiresAt"] / 1000 - time.time()) + 0.05)
+        advance_past(assignment["leaseExpiresAt"])
 
         submit = call("POST", assignment_path(assignment, "submit"), token, {"answer": {"choice": "dog"}})
         heartbeat = call("POST", assignment_path(assignment, "heartbeat"), token)

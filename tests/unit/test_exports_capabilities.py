@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from bytebridge.annotations import TaskType
-from bytebridge.exports.capabilities import CAPABILITIES, ExportFormat, Support, matrix_markdown
+from bytebridge.enums import ExportFormat
+from bytebridge.exports.capabilities import CAPABILITIES, Support, matrix_markdown
 from tests.unit.exports_support import SAMPLES, export, item, node_id
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "exports.md"

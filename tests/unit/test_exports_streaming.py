@@ -8,8 +8,8 @@ from itertools import pairwise
 import pytest
 
 from bytebridge.annotations import TaskType
+from bytebridge.enums import ExportFormat
 from bytebridge.exports import spool
-from bytebridge.exports.capabilities import ExportFormat
 from bytebridge.exports.formats import write_export
 from bytebridge.exports.zipstream import ZipStream
 from tests.unit.exports_support import SAMPLES, SCHEMA, item, node_id

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bytebridge.dal.base import now_ms
+from bytebridge.clock import now_ms
 from bytebridge.errors import MESSAGES, ApiError, ErrorCode
 
 

@@ -40,7 +40,8 @@ class _Observations:
         if labels.size and (labels.min() < -1 or labels.max() >= n_classes):
             raise ValueError(f"labels must be -1 (missing) or a class index below {n_classes}")
         task, worker = np.nonzero(labels >= 0)
-        return cls(task, worker, labels[task, worker], *labels.shape, n_classes)
+        n_tasks, n_workers = labels.shape
+        return cls(task, worker, labels[task, worker], n_tasks, n_workers, n_classes)
 
     @property
     def labelled(self) -> np.ndarray:

@@ -14,7 +14,7 @@ for distances, so a distance within the tolerance (2% of the image diagonal) cou
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -42,7 +42,12 @@ class Frame:
     def tolerance(self) -> float:
         return DISTANCE_TOLERANCE * float(np.hypot(self.width, self.height))
 
-    def closeness(self, distance: np.ndarray) -> np.ndarray:
+    @overload
+    def closeness(self, distance: float) -> float: ...
+    @overload
+    def closeness(self, distance: np.ndarray) -> np.ndarray: ...
+    def closeness(self, distance: float | np.ndarray) -> float | np.ndarray:
+        """Elementwise for an array of distances; a float (np.float64) for one distance."""
         return np.clip(1.0 - distance / (2 * self.tolerance), 0.0, 1.0)
 
 

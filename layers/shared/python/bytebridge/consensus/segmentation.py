@@ -50,7 +50,8 @@ def union(masks: Sequence[Sequence[int]], area: int) -> list[int]:
     if not masks:
         return [area]
     _, lengths, values = _stretches(masks)
-    return _encode(values.any(axis=0), lengths)
+    # An array, `values` being 2-D; numpy's stubs cannot tell it from a scalar, asarray (a no-op here) can.
+    return _encode(np.asarray(values.any(axis=0)), lengths)
 
 
 def iou(a: Sequence[int], b: Sequence[int]) -> float:

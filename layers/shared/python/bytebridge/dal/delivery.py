@@ -5,11 +5,13 @@ Kept out of ProjectModel on purpose: the engine bumps the project's progress cou
 delivery bookkeeping must neither contend with those writes nor with the project's VersionAttribute.
 """
 
+from collections.abc import Iterator
+
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table
+from bytebridge.dal.base import BaseMeta, TimestampMs, table, update, update_if
 
 READY_PENDING = "pending"  # the only value of ready_flag: its presence puts the row in the sparse index
 
@@ -58,3 +60,99 @@ def get_delivery(project_id: str) -> ProjectDeliveryModel | None:
         return ProjectDeliveryModel.get(project_id, consistent_read=True)
     except ProjectDeliveryModel.DoesNotExist:
         return None
+
+
+D = ProjectDeliveryModel
+
+
+def set_callback_url(project_id: str, user_id: str, url: str | None, now: int) -> None:
+    """Store the project's callback URL (None removes it)."""
+    update(
+        D(project_id),
+        [
+            D.user_id.set(user_id),
+            D.callback_url.set(url) if url else D.callback_url.remove(),
+            D.callback_set_at.set(now),
+        ],
+    )
+
+
+def count_ready_item(project_id: str, user_id: str, now: int) -> None:
+    """One more delivered item for the next "ready for acceptance" mail; puts the row in the ready index."""
+    update(
+        D(project_id),
+        [
+            D.user_id.set(user_id),
+            D.ready_count.add(1),
+            D.ready_flag.set(READY_PENDING),
+            D.ready_since.set(D.ready_since | now),  # the oldest waiting item, kept across increments
+        ],
+    )
+
+
+def queue_status_mail(project_id: str, user_id: str, status: str, now: int) -> bool:
+    """Queue a status mail (the latest status wins); False if `status` was just mailed and nothing is pending
+    (a repeated event)."""
+    repeat = (D.mailed_status == status) & D.pending_status.does_not_exist()
+    actions = [
+        D.user_id.set(user_id),
+        D.pending_status.set(status),
+        D.ready_flag.set(READY_PENDING),
+        D.ready_since.set(D.ready_since | now),
+    ]
+    return update_if(D(project_id), actions, ~repeat)
+
+
+def waiting_notices() -> Iterator[ProjectDeliveryModel]:
+    """Rows with mails due, from the sparse ready index, each re-read consistently as it is reached (the index
+    lags; the row is the truth)."""
+    for row in list(D.ready_index.query(READY_PENDING)):
+        row.refresh(consistent_read=True)
+        yield row
+
+
+def settle_notices(row: ProjectDeliveryModel, ready: int, status: str | None) -> None:
+    """Take what was mailed off the row; keep whatever arrived after it was read for the next run. Every write is
+    conditional on the row existing, so a row purged meanwhile is not resurrected."""
+    exists = D.project_id.exists()
+    if ready:
+        update_if(row, [D.ready_count.add(-ready)], exists)
+    if status:  # refused: a newer status arrived after our read; the next run mails it
+        update_if(row, [D.mailed_status.set(status), D.pending_status.remove()], D.pending_status == status)
+    nothing_left = ((D.ready_count == 0) | D.ready_count.does_not_exist()) & D.pending_status.does_not_exist()
+    update_if(row, [D.ready_flag.remove(), D.ready_since.remove()], exists & nothing_left)
+
+
+def claim_salt(project_id: str, user_id: str, salt: str) -> bool:
+    """Set the project's pseudonym salt if it has none; False if one was set first."""
+    return update_if(
+        D(project_id), [D.user_id.set(user_id), D.pseudonym_salt.set(salt)], D.pseudonym_salt.does_not_exist()
+    )
+
+
+def start_retention_cycle(project_id: str, user_id: str, reason: str, anchor: int, now: int) -> bool:
+    """Record the retention warning of the cycle `anchor` (warned now, not purged); False if this cycle was
+    already started."""
+    return update_if(
+        D(project_id),
+        [
+            D.user_id.set(user_id),
+            D.retention_reason.set(reason),
+            D.retention_anchor.set(anchor),
+            D.warned_at.set(now),
+            D.purged_at.remove(),
+        ],
+        D.retention_anchor.does_not_exist() | (D.retention_anchor != anchor),
+    )
+
+
+def undo_retention_warning(project_id: str, warned_at: int) -> bool:
+    """Forget the warning recorded at `warned_at` (its mail was not sent); False if another run's warning
+    replaced it."""
+    return update_if(D(project_id), [D.warned_at.remove(), D.retention_anchor.remove()], D.warned_at == warned_at)
+
+
+def mark_purged(row: ProjectDeliveryModel, anchor: int, now: int) -> bool:
+    """End the retention cycle `anchor`: its files were purged; False if the cycle changed or was ended."""
+    same_cycle = (D.retention_anchor == anchor) & D.purged_at.does_not_exist()
+    return update_if(row, [D.purged_at.set(now)], same_cycle)

@@ -1,33 +1,18 @@
 """Data items: one uploaded resource each, walked through the project's task flow."""
 
-from enum import StrEnum
+from collections.abc import Iterator
+from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table
-
-
-class ItemStatus(StrEnum):
-    NOT_STARTED = "notStarted"
-    PROCESSING = "processing"
-    COMPLETED = "completed"  # reached an end node with a result
-    FAILED = "failed"  # could not be labeled (bad resource, flow error)
-
-
-class Acceptance(StrEnum):
-    PENDING = "pending"  # delivered, waiting for the client (auto-accepted after 21 days)
-    ACCEPTED = "accepted"
-    AUTO_ACCEPTED = "autoAccepted"
-    REJECTED = "rejected"  # re-queued for free rework
-
-
-class ResourceType(StrEnum):
-    IMAGE = "image"
-    AUDIO = "audio"
-    TEXT = "text"
-    GRAPHIC = "graphic"
+from bytebridge import ids
+from bytebridge.clock import now_ms
+from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, table, transact, update_if
+from bytebridge.dal.errors import ConditionFailed
+from bytebridge.dal.projects import ProjectModel
+from bytebridge.enums import Acceptance, ItemStatus
 
 
 class AcceptanceIndex(GlobalSecondaryIndex):
@@ -87,3 +72,283 @@ class ItemModel(Model):
 
     acceptance_index = AcceptanceIndex()
     delivered_index = DeliveredIndex()
+
+
+def waiting_to_launch(project_id: str) -> Iterator[ItemModel]:
+    """The project's not-started items, in upload order, read lazily (keys and round only: enough to launch)."""
+    return ItemModel.query(
+        project_id,
+        filter_condition=ItemModel.status == ItemStatus.NOT_STARTED.value,
+        attributes_to_get=["project_id", "item_id", "round"],
+    )
+
+
+# An item's way through its flow (bytebridge.engine.progress decides when): every change of its status is one
+# transaction with the project counter deltas it implies, conditional on the status it leaves, so a retried
+# call or a redelivered message never counts an item twice. Each returns False if that condition did not hold.
+
+
+def _transition(item: ItemModel, actions: list, condition: Any, user_id: str, project_actions: list) -> bool:
+    """One item change plus the project's counter deltas; False if the item's condition no longer holds."""
+    try:
+        with transact() as tx:
+            tx.update(item, actions=actions, condition=condition)
+            tx.update(ProjectModel(user_id, item.project_id), actions=project_actions, add_version_condition=False)
+    except ConditionFailed:
+        return False
+    return True
+
+
+def _processing(round_: int) -> Any:
+    return (ItemModel.status == ItemStatus.PROCESSING.value) & (ItemModel.round == round_)
+
+
+def begin_processing(
+    item: ItemModel, user_id: str, flow_version: int, execution_arn: str, progress: dict, *, rework: bool
+) -> bool:
+    """notStarted → processing (notStarted −1, processing +1); rework: a rejected completed item → processing one
+    round later (completed −1, success −1, processing +1). `progress`: the stored progress to start from."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    now = now_ms()
+    actions = [
+        I.status.set(ItemStatus.PROCESSING.value),
+        I.flow_version.set(flow_version),
+        I.execution_arn.set(execution_arn),
+        I.progress.set(progress),
+        I.step.set(0),
+        I.updated_at.set(now),
+    ]
+    if rework:
+        condition = (
+            (I.status == ItemStatus.COMPLETED.value)
+            & (I.acceptance == Acceptance.REJECTED.value)
+            & (I.round == item.round)
+        )
+        actions.append(I.round.set(item.round + 1))
+        deltas = [P.completed_count.add(-1), P.success_count.add(-1), P.processing_count.add(1)]
+    else:
+        condition = I.status == ItemStatus.NOT_STARTED.value
+        deltas = [P.not_started_count.add(-1), P.processing_count.add(1)]
+    return _transition(item, actions, condition, user_id, [*deltas, P.updated_at.set(now)])
+
+
+def undo_begin_processing(item: ItemModel, user_id: str, *, rework: bool) -> bool:
+    """Take back a begin_processing (its execution could not be started): processing → notStarted, or back to
+    completed at `item.round` for rework, with the reverse counter deltas."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    actions = [I.execution_arn.remove(), I.progress.remove(), I.updated_at.set(now_ms())]
+    if rework:
+        actions += [I.status.set(ItemStatus.COMPLETED.value), I.round.set(item.round)]
+        deltas = [P.completed_count.add(1), P.success_count.add(1), P.processing_count.add(-1)]
+    else:
+        actions.append(I.status.set(ItemStatus.NOT_STARTED.value))
+        deltas = [P.not_started_count.add(1), P.processing_count.add(-1)]
+    return _transition(item, actions, I.status == ItemStatus.PROCESSING.value, user_id, deltas)
+
+
+def record_progress(item: ItemModel, round_: int, from_step: int, progress: dict, step: int) -> bool:
+    """Store the progress of a finished task, if the item is still processing `round_` at `from_step`."""
+    I = ItemModel  # noqa: E741
+    condition = _processing(round_) & (I.step == from_step)
+    actions = [I.progress.set(progress), I.step.set(step), I.updated_at.set(now_ms())]
+    return update_if(item, actions, condition)
+
+
+def mark_finished(item: ItemModel, user_id: str, round_: int, result: dict, cost_cents: int) -> bool:
+    """processing → completed: the result is written and delivered (the 21-day acceptance window starts).
+    processing −1, completed +1, success +1, output +1 (first delivery), amountSpent + cost (round 0 only:
+    rework is free)."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    now = now_ms()
+    first_delivery = item.delivered_at is None
+    actions = [
+        I.status.set(ItemStatus.COMPLETED.value),
+        I.result.set(result),
+        I.delivered_at.set(now),
+        I.acceptance.set(Acceptance.PENDING.value),
+        I.accepted_at.remove(),
+        I.progress.remove(),
+        I.updated_at.set(now),
+    ]
+    deltas = [P.processing_count.add(-1), P.completed_count.add(1), P.success_count.add(1), P.updated_at.set(now)]
+    if first_delivery:
+        deltas.append(P.output_count.add(1))
+    if round_ == 0:
+        actions.append(I.cost_cents.set(cost_cents))
+        deltas.append(P.amount_spent_cents.add(cost_cents))
+    return _transition(item, actions, _processing(round_), user_id, deltas)
+
+
+def mark_failed(item: ItemModel, user_id: str, round_: int, why: str) -> bool:
+    """processing → failed (nothing is charged): processing −1, completed +1, failed +1."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    now = now_ms()
+    actions = [
+        I.status.set(ItemStatus.FAILED.value),
+        I.failure.set(why[:500]),
+        I.progress.remove(),
+        I.updated_at.set(now),
+    ]
+    deltas = [P.processing_count.add(-1), P.completed_count.add(1), P.failed_count.add(1), P.updated_at.set(now)]
+    return _transition(item, actions, _processing(round_), user_id, deltas)
+
+
+def get_item(project_id: str, item_id: str) -> ItemModel | None:
+    """One item, read consistently, or None."""
+    return get_or_none(ItemModel, project_id, item_id)
+
+
+def get_items(project_id: str, item_ids: list[str]) -> list[ItemModel]:
+    """The project's items with these ids that exist (consistent batch read; order not kept)."""
+    return list(ItemModel.batch_get([(project_id, item_id) for item_id in item_ids], consistent_read=True))
+
+
+def _same_pending_delivery(delivered_at: int | None):
+    return (ItemModel.acceptance == Acceptance.PENDING) & (ItemModel.delivered_at == delivered_at)
+
+
+def _comment_action(comment: str):
+    return ItemModel.acceptance_comment.set(comment) if comment else ItemModel.acceptance_comment.remove()
+
+
+def accept_delivery(item: ItemModel, comment: str, now: int) -> bool:
+    """The client accepts the delivery read in `item`; False if the item changed since (no longer pending, or
+    delivered again)."""
+    actions = [ItemModel.acceptance.set(Acceptance.ACCEPTED.value), ItemModel.accepted_at.set(now)]
+    return update_if(item, [*actions, _comment_action(comment)], _same_pending_delivery(item.delivered_at))
+
+
+def reject_delivery(item: ItemModel, comment: str, now: int, delivered_since: int) -> bool:
+    """The client rejects the delivery read in `item` (one more rework); False if the item changed since, or
+    was delivered before `delivered_since` (the free rework window closed)."""
+    actions = [
+        ItemModel.acceptance.set(Acceptance.REJECTED.value),
+        _comment_action(comment),
+        ItemModel.rework_count.add(1),
+        ItemModel.updated_at.set(now),
+    ]
+    condition = _same_pending_delivery(item.delivered_at) & (ItemModel.delivered_at >= delivered_since)
+    return update_if(item, actions, condition)
+
+
+def reopen_rejected(project_id: str, item_id: str) -> bool:
+    """Undo a rejection (back to pending, one rework fewer); False if the item is not rejected."""
+    reopen = [ItemModel.acceptance.set(Acceptance.PENDING.value), ItemModel.rework_count.add(-1)]
+    return update_if(ItemModel(project_id, item_id), reopen, ItemModel.acceptance == Acceptance.REJECTED)
+
+
+def pending_delivered_before(cutoff: int) -> Iterator[ItemModel]:
+    """Keys (and delivered_at) of items still pending acceptance that were delivered before `cutoff`, oldest
+    first, from the sparse acceptance index (eventually consistent: re-check with a conditional write)."""
+    return ItemModel.acceptance_index.query(Acceptance.PENDING.value, ItemModel.delivered_at < cutoff)
+
+
+def auto_accept_delivery(project_id: str, item_id: str, delivered_at: int, now: int) -> bool:
+    """Accept automatically the delivery made at `delivered_at`; False if the item changed since."""
+    accept_actions = [ItemModel.acceptance.set(Acceptance.AUTO_ACCEPTED.value), ItemModel.accepted_at.set(now)]
+    return update_if(ItemModel(project_id, item_id), accept_actions, _same_pending_delivery(delivered_at))
+
+
+def page_results(
+    project_id: str,
+    *,
+    by_delivery: bool,
+    key_range: tuple | None,
+    statuses: tuple[str, ...] | None,
+    acceptance: str | None,
+    limit: int,
+    page_size: int,
+    start_key: dict | None,
+) -> tuple[list[ItemModel], dict | None]:
+    """One page of the project's items and the LastEvaluatedKey after it. by_delivery: in delivery order from
+    the delivered index, `key_range` bounding delivered_at; else in upload order, `key_range` bounding item_id.
+    Filtered on status (one of `statuses`) and acceptance when given."""
+    filters = []
+    if statuses is not None:
+        filters.append(ItemModel.status == statuses[0] if len(statuses) == 1 else ItemModel.status.is_in(*statuses))
+    if acceptance is not None:
+        filters.append(ItemModel.acceptance == acceptance)
+    condition = None
+    for part in filters:
+        condition = part if condition is None else condition & part
+    options: dict[str, Any] = {
+        "filter_condition": condition,
+        "limit": limit,
+        "page_size": page_size,
+        "last_evaluated_key": start_key,
+    }
+    if by_delivery:
+        in_range = ItemModel.delivered_at.between(*key_range) if key_range else None
+        results = ItemModel.delivered_index.query(project_id, in_range, **options)
+    else:
+        in_range = ItemModel.item_id.between(*key_range) if key_range else None
+        results = ItemModel.query(project_id, in_range, **options)
+    items = list(results)
+    return items, results.last_evaluated_key
+
+
+def completed_with_result(project_id: str, attributes: list[str], page_size: int) -> Iterator[ItemModel]:
+    """The project's completed items that have a result, in upload order, read lazily `page_size` at a time;
+    only `attributes` are read."""
+    return ItemModel.query(
+        project_id,
+        filter_condition=(ItemModel.status == ItemStatus.COMPLETED.value) & ItemModel.result.exists(),
+        attributes_to_get=attributes,
+        page_size=page_size,
+    )
+
+
+def unstarted(project_id: str) -> list[ItemModel]:
+    """The project's items no one has started (consistent read)."""
+    unstarted_filter = ItemModel.status == ItemStatus.NOT_STARTED.value
+    return list(ItemModel.query(project_id, filter_condition=unstarted_filter, consistent_read=True))
+
+
+def delete_rows(items: list[ItemModel]) -> None:
+    """Delete these items (batched, unconditional)."""
+    with ItemModel.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+
+
+def item_ids(project_id: str) -> list[str]:
+    """The ids of every item of the project."""
+    return [item.item_id for item in ItemModel.query(project_id, attributes_to_get=["item_id"])]
+
+
+def uploaded_between(project_id: str, start_ms: int, end_ms: int, attributes: list[str]) -> Iterator[ItemModel]:
+    """The project's items uploaded in [start_ms, end_ms] (a key range: item ids sort by time), consistent
+    read; only `attributes` are read."""
+    low, high = ids.item_id_range(start_ms, end_ms)
+    return ItemModel.query(
+        project_id, ItemModel.item_id.between(low, high), consistent_read=True, attributes_to_get=attributes
+    )
+
+
+def add_resources(
+    project_id: str, user_id: str, resource_type: str, entries: list[tuple[str, str]], now: int
+) -> list[ItemModel]:
+    """New not-started items, one per (item_id, url) of `entries` (batched, unconditional); the rows written."""
+    items = [
+        ItemModel(
+            project_id,
+            item_id,
+            user_id=user_id,
+            resource_type=resource_type,
+            url=url,
+            status=ItemStatus.NOT_STARTED.value,
+            created_at=now,
+            updated_at=now,
+        )
+        for item_id, url in entries
+    ]
+    with ItemModel.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+    return items
+
+
+def item_url(project_id: str, item_id: str) -> str | None:
+    """Where the item's data is (read strongly, that attribute only); None if the item does not exist."""
+    item = get_or_none(ItemModel, project_id, item_id, attributes_to_get=["url"])
+    return item.url if item else None

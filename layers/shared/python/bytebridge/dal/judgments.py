@@ -6,19 +6,17 @@ A task is one visit of one item at one node: (round, step, node). `round` counts
 gold item's id.
 """
 
-from enum import StrEnum
+from datetime import timedelta
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table
-
-
-class JudgmentStatus(StrEnum):
-    CLAIMED = "claimed"  # leased to the annotator until lease_until
-    SUBMITTED = "submitted"  # counts in consensus
-    RELEASED = "released"  # given back or skipped; the annotator will not get this task again
-    LAPSED = "lapsed"  # the task was re-issued or ended before the annotator answered
+from bytebridge.clock import now_ms
+from bytebridge.dal.base import BaseMeta, TimestampMs, delete_if, get_or_none, table, transact, update, update_if
+from bytebridge.dal.errors import ConditionFailed
+from bytebridge.dal.workers import WorkerModel
+from bytebridge.enums import JudgmentStatus
 
 
 def item_key(project_id: str, item_id: str) -> str:
@@ -96,3 +94,165 @@ def task_judgments(project_id: str, item_id: str, round_: int, step: int, node_i
         consistent_read=True,
     )
     return sorted(rows, key=lambda row: row.claimed_at)
+
+
+def delete_task_rows(project_id: str, item_id: str) -> int:
+    """Delete every judgment of one item (or gold task) of the project, with the assignment handles pointing at
+    them; returns how many judgments were deleted."""
+    rows = list(JudgmentModel.query(item_key(project_id, item_id), consistent_read=True))
+    with AssignmentModel.batch_write() as batch:
+        for row in rows:
+            batch.delete(AssignmentModel(row.assignment_id))
+    with JudgmentModel.batch_write() as batch:
+        for row in rows:
+            batch.delete(row)
+    return len(rows)
+
+
+# A claim's life (bytebridge.workers): every write after the claim is conditional on the row still being that
+# assignment's open claim, so duplicate and late calls change nothing.
+
+
+def get_assignment(assignment_id: str) -> AssignmentModel | None:
+    """An assignment handle, read strongly; None if there is none (or it expired)."""
+    return get_or_none(AssignmentModel, assignment_id)
+
+
+def get_judgment(item_key_: str, judgment_key_: str) -> JudgmentModel | None:
+    """The judgment row a handle points at, read strongly; None if it is gone."""
+    return get_or_none(JudgmentModel, item_key_, judgment_key_)
+
+
+def open_claim(
+    *,
+    project_id: str,
+    item_id: str,
+    node_id: str,
+    round_: int,
+    step: int,
+    flow_version: int,
+    worker_id: str,
+    assignment_id: str,
+    gold: bool,
+    claimed_at: int,
+    lease_until: int,
+    data_token: str,
+    task_token: str | None,
+    queue_url: str | None,
+    receipt_handle: str | None,
+    message_body: str | None,
+    keep_assignment_ms: int,
+) -> bool:
+    """Write the judgment row of this annotator for the task, and its assignment handle (kept
+    `keep_assignment_ms` for late calls), in one transaction; False if the annotator already has a row for the
+    task (judged, skipped or holding it) or the assignment id is taken."""
+    key = judgment_key(round_, step, node_id, worker_id)
+    row = JudgmentModel(
+        item_key(project_id, item_id),
+        key,
+        project_id=project_id,
+        item_id=item_id,
+        node_id=node_id,
+        round=round_,
+        step=step,
+        flow_version=flow_version,
+        worker_id=worker_id,
+        assignment_id=assignment_id,
+        gold=gold,
+        claimed_at=claimed_at,
+        lease_until=lease_until,
+        task_token=task_token,
+        queue_url=queue_url,
+        receipt_handle=receipt_handle,
+        message_body=message_body,
+        data_token=data_token,
+    )
+    handle = AssignmentModel(
+        assignment_id,
+        worker_id=worker_id,
+        item_key=row.item_key,
+        judgment_key=key,
+        created_at=claimed_at,
+        expires_at=timedelta(milliseconds=keep_assignment_ms),
+    )
+    try:
+        with transact() as tx:
+            tx.save(row, condition=JudgmentModel.judgment_key.does_not_exist())
+            tx.save(handle, condition=AssignmentModel.assignment_id.does_not_exist())
+    except ConditionFailed:
+        return False
+    return True
+
+
+def _open(row: JudgmentModel) -> Any:
+    """Still this assignment's claim, and its lease not over."""
+    J = JudgmentModel
+    return (
+        (J.status == JudgmentStatus.CLAIMED.value) & (J.assignment_id == row.assignment_id) & (J.lease_until > now_ms())
+    )
+
+
+def _answered(answer: dict) -> list:
+    J = JudgmentModel
+    return [
+        J.status.set(JudgmentStatus.SUBMITTED.value),
+        J.answer.set(answer),
+        J.submitted_at.set(now_ms()),
+        J.data_token.remove(),
+    ]
+
+
+def extend_lease(row: JudgmentModel, until: int) -> bool:
+    """Move the lease end of an open claim to `until`; False if the claim is no longer open."""
+    return update_if(row, [JudgmentModel.lease_until.set(until)], _open(row))
+
+
+def submit_answer(row: JudgmentModel, answer: dict) -> bool:
+    """Store the answer of an open claim (claimed → submitted); False if the claim is no longer open."""
+    return update_if(row, _answered(answer), _open(row))
+
+
+def submit_gold_answer(row: JudgmentModel, answer: dict, correct: bool) -> bool:
+    """Store a gold answer and count it in the annotator's gold record, in one transaction; False if the claim
+    is no longer this assignment's claim (the lease end is not checked: a gold answer is graded once)."""
+    J, W = JudgmentModel, WorkerModel
+    try:
+        with transact() as tx:
+            tx.update(
+                row,
+                actions=_answered(answer),
+                condition=(J.status == JudgmentStatus.CLAIMED.value) & (J.assignment_id == row.assignment_id),
+            )
+            tx.update(W(row.worker_id), actions=[W.gold_total.add(1), W.gold_correct.add(int(correct))])
+    except ConditionFailed:
+        return False
+    return True
+
+
+def lapse(row: JudgmentModel) -> bool:
+    """Mark this assignment's claim lapsed (the task was re-issued or ended), dropping its task handles; False if
+    the row belongs to a newer assignment."""
+    J = JudgmentModel
+    return update_if(
+        row,
+        [J.status.set(JudgmentStatus.LAPSED.value), J.task_token.remove(), J.receipt_handle.remove()],
+        J.assignment_id == row.assignment_id,
+    )
+
+
+def release_for_good(row: JudgmentModel) -> bool:
+    """Give an open claim back and never offer the task to this annotator again (the row stays, released);
+    False if the claim is no longer open."""
+    J = JudgmentModel
+    return update_if(row, [J.status.set(JudgmentStatus.RELEASED.value), J.data_token.remove()], _open(row))
+
+
+def drop_claim(row: JudgmentModel) -> bool:
+    """Delete an open claim, so the annotator may be offered the task again; False if it is no longer open."""
+    return delete_if(row, _open(row))
+
+
+def clear_task_handles(row: JudgmentModel) -> None:
+    """Forget the task token and message of a handed-over judgment."""
+    J = JudgmentModel
+    update(row, [J.task_token.remove(), J.receipt_handle.remove(), J.message_body.remove()])

@@ -1,6 +1,6 @@
 """Projects: the documented configuration, lifecycle status, and progress counters."""
 
-from enum import StrEnum
+from collections.abc import Iterable, Iterator
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -12,30 +12,13 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table
-
-
-class ProjectStatus(StrEnum):
-    """Lifecycle. The string is what retrieveProject reports; `code` is the number setProject reports."""
-
-    DRAFT = "draft"  # created; editable; resources may be added
-    CHECKING = "checking"  # submitted ("start"): operators review it (docs: 审核)
-    TRIAL = "trial"  # a sample is being labeled
-    TRIAL_DONE = "trialDone"  # trial results wait for the client's verdict
-    WAITING_PAYMENT = "waitingPayment"  # trial accepted; pre-charge pending
-    IN_PROGRESS = "inProgress"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    DELETED = "deleted"
-
-    @property
-    def code(self) -> int:
-        return list(ProjectStatus).index(self)
-
-    @property
-    def opened(self) -> bool:
-        """Opened for review or beyond: the configuration is frozen (code 28)."""
-        return self not in (ProjectStatus.DRAFT,)
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import AccountModel
+from bytebridge.dal.base import BaseMeta, TimestampMs, delete_if, get_or_none, table, transact, update, update_if
+from bytebridge.dal.errors import ConditionFailed
+from bytebridge.dal.unique_keys import claim_in, owner_of, project_name_key, release_in
+from bytebridge.enums import ProjectStatus
+from bytebridge.errors import ApiError, ErrorCode
 
 
 class OptionMap(MapAttribute):
@@ -107,3 +90,194 @@ class ProjectModel(Model):
     @property
     def status_enum(self) -> ProjectStatus:
         return ProjectStatus(self.status)
+
+
+def get_live_project(user_id: str, project_id: str) -> ProjectModel:
+    """The tenant's project, read with their userId as the hash key, so another account's projectId is simply
+    not found. Code 8 if it does not exist, is another account's, or was deleted."""
+    project = get_or_none(ProjectModel, user_id, project_id)
+    if project is None or project.status == ProjectStatus.DELETED:
+        raise ApiError(ErrorCode.PROJECT_NOT_FOUND)
+    return project
+
+
+def find_project(project_id: str) -> ProjectModel | None:
+    """The project with this id (any status), by id alone: events, workers and scheduled jobs know only ids;
+    tenancy is checked by callers. Read strongly from the table after the id index lookup."""
+    for hit in ProjectModel.project_id_index.query(project_id, limit=1):
+        return get_or_none(ProjectModel, hit.user_id, hit.project_id)
+    return None
+
+
+def get_project(user_id: str, project_id: str, *, attributes: list[str] | None = None) -> ProjectModel | None:
+    """The tenant's project in any status, read strongly; None if it does not exist. `attributes`: read only
+    these (a partial row: never write it back with its version)."""
+    if attributes:
+        return get_or_none(ProjectModel, user_id, project_id, attributes_to_get=attributes)
+    return get_or_none(ProjectModel, user_id, project_id)
+
+
+def with_status(status: ProjectStatus) -> Iterator[ProjectModel]:
+    """Projects in this status, oldest change first (the status index: eventually consistent)."""
+    return ProjectModel.status_index.query(status.value)
+
+
+def mark_started(project: ProjectModel, from_status: ProjectStatus) -> bool:
+    """from_status → inProgress, stamping started_at; False if the project is no longer in `from_status`."""
+    P = ProjectModel
+    return update_if(
+        project,
+        [P.status.set(ProjectStatus.IN_PROGRESS.value), P.started_at.set(now_ms())],
+        P.status == from_status.value,
+        add_version_condition=False,
+    )
+
+
+def complete_if_idle(user_id: str, project_id: str) -> bool:
+    """inProgress → completed if no item is waiting or in flight; False otherwise (or already moved)."""
+    P = ProjectModel
+    now = now_ms()
+    idle = (P.status == ProjectStatus.IN_PROGRESS.value) & (P.processing_count == 0) & (P.not_started_count == 0)
+    actions = [P.status.set(ProjectStatus.COMPLETED.value), P.completed_at.set(now), P.updated_at.set(now)]
+    return update_if(P(user_id, project_id), actions, idle, add_version_condition=False)
+
+
+def reopen_completed(user_id: str, project_id: str) -> bool:
+    """completed → inProgress (a rejected item goes back for rework); False if the project was not completed."""
+    P = ProjectModel
+    actions = [P.status.set(ProjectStatus.IN_PROGRESS.value), P.completed_at.remove(), P.updated_at.set(now_ms())]
+    return update_if(
+        P(user_id, project_id), actions, P.status == ProjectStatus.COMPLETED.value, add_version_condition=False
+    )
+
+
+def with_status_updated_before(status: ProjectStatus, cutoff: int) -> Iterator[ProjectModel]:
+    """Projects in this status last changed at or before `cutoff`, oldest first (the status index: eventually
+    consistent)."""
+    return ProjectModel.status_index.query(status.value, ProjectModel.updated_at <= cutoff)
+
+
+def uncount_unstarted(project: ProjectModel, count: int, now: int) -> None:
+    """Take `count` removed not-started items off the project's counters (resources_submitted stays)."""
+    P = ProjectModel
+    actions = [P.item_count.add(-count), P.not_started_count.add(-count), P.updated_at.set(now)]
+    update(project, actions, add_version_condition=False)
+
+
+def delete_if_deleted(project: ProjectModel) -> bool:
+    """Delete the project row if its status is deleted; False if it is not (or the row is gone)."""
+    return delete_if(project, ProjectModel.status == ProjectStatus.DELETED.value, add_version_condition=False)
+
+
+def _config_values(config: dict) -> dict:
+    """ProjectModel attribute values of a configuration (`options` given as plain values)."""
+    return {**config, "options": [OptionMap(value=value) for value in config["options"]]}
+
+
+def _seq_unchanged(account: AccountModel):
+    current = account.project_seq or 0
+    if current:
+        return AccountModel.project_seq == current
+    return AccountModel.project_seq.does_not_exist() | (AccountModel.project_seq == 0)
+
+
+def create_numbered(account: AccountModel, project_id: str, seq: int, config: dict, now: int) -> ProjectModel:
+    """A draft project with the configuration `config` (ProjectModel attributes, options as plain values), its
+    name claim, and the account's project_seq set to `seq`, in one transaction. ConditionFailed if the name is
+    taken or the account's project_seq is no longer the one read (nothing is written)."""
+    project = ProjectModel(account.user_id, project_id, created_at=now, updated_at=now, **_config_values(config))
+    with transact() as tx:
+        tx.save(project, condition=ProjectModel.project_id.does_not_exist())
+        claim_in(tx, project_name_key(account.user_id, config["name"]), project_id)
+        tx.update(account, actions=[AccountModel.project_seq.set(seq)], condition=_seq_unchanged(account))
+    return project
+
+
+def update_draft_config(project: ProjectModel, config: dict, now: int) -> None:
+    """Write the configuration `config` (as for create_numbered; None removes an attribute) if the project is
+    still a draft. A new name moves the name claim in the same transaction. ConditionFailed if the project left
+    draft or the new name is taken (nothing is written)."""
+    P = ProjectModel
+    actions = [
+        getattr(P, name).remove() if value is None else getattr(P, name).set(value)
+        for name, value in _config_values(config).items()
+    ]
+    actions.append(P.updated_at.set(now))
+    still_draft = P.status == ProjectStatus.DRAFT.value
+    if config["name"] == project.name:
+        update(project, actions, still_draft, add_version_condition=False)
+        return
+    with transact() as tx:
+        release_in(tx, project_name_key(project.user_id, project.name), project.project_id)
+        claim_in(tx, project_name_key(project.user_id, config["name"]), project.project_id)
+        tx.update(project, actions=actions, condition=still_draft, add_version_condition=False)
+
+
+def name_owner(user_id: str, name: str) -> str | None:
+    """The id of the tenant's project holding `name` (consistent read), or None."""
+    return owner_of(project_name_key(user_id, name))
+
+
+def take_start_lock(project: ProjectModel, until: int, now: int) -> bool:
+    """Hold the start lock until `until`, if it is free (absent or expired at `now`) and the status is still the
+    one read; False otherwise."""
+    P = ProjectModel
+    free = P.start_lock_until.does_not_exist() | (P.start_lock_until < now)
+    return update_if(
+        project,
+        [P.start_lock_until.set(until)],
+        free & (P.status == project.status),
+        add_version_condition=False,
+    )
+
+
+def release_start_lock(project: ProjectModel, until: int) -> bool:
+    """Drop the start lock if it is still the one that expires at `until`; False if it is not (expired and
+    taken by another start)."""
+    P = ProjectModel
+    return update_if(project, [P.start_lock_until.remove()], P.start_lock_until == until, add_version_condition=False)
+
+
+def move_status(project: ProjectModel, to: ProjectStatus, now: int, *, lock: int | None = None) -> bool:
+    """Set the status to `to` if it is still the one read (and, with `lock`, the start lock is still the one
+    expiring then); False otherwise."""
+    P = ProjectModel
+    guard = P.status == project.status
+    if lock is not None:
+        guard = guard & (P.start_lock_until == lock)
+    return update_if(project, [P.status.set(to.value), P.updated_at.set(now)], guard, add_version_condition=False)
+
+
+def mark_deleted(project: ProjectModel, now: int) -> bool:
+    """Status → deleted (if still the one read) and the name claim dropped, in one transaction; False if the
+    status moved on or the claim is another project's (nothing is written)."""
+    P = ProjectModel
+    try:
+        with transact() as tx:
+            tx.update(
+                project,
+                actions=[P.status.set(ProjectStatus.DELETED.value), P.updated_at.set(now)],
+                condition=P.status == project.status,
+                add_version_condition=False,
+            )
+            release_in(tx, project_name_key(project.user_id, project.name), project.project_id)
+    except ConditionFailed:
+        return False
+    return True
+
+
+def count_uploads(project: ProjectModel, count: int, now: int, statuses: Iterable[ProjectStatus]) -> bool:
+    """Add `count` new not-started items to the counters if the project is in one of `statuses`; False
+    otherwise."""
+    P = ProjectModel
+    return update_if(
+        project,
+        [
+            P.item_count.add(count),
+            P.not_started_count.add(count),
+            P.resources_submitted.add(count),
+            P.updated_at.set(now),
+        ],
+        P.status.is_in(*(status.value for status in statuses)),
+        add_version_condition=False,
+    )

@@ -1,16 +1,13 @@
 """Annotators: their token (stored hashed), their gold-task record, and whether they may receive work."""
 
-from enum import StrEnum
+from collections.abc import Iterator
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table
-
-
-class WorkerStatus(StrEnum):
-    ACTIVE = "active"
-    BLOCKED = "blocked"  # gold accuracy fell below the bar: no more work
+from bytebridge.clock import now_ms
+from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, save, table, update_if
+from bytebridge.enums import WorkerStatus
 
 
 class WorkerModel(Model):
@@ -26,3 +23,34 @@ class WorkerModel(Model):
     submitted = NumberAttribute(default=0)  # judgments of real tasks
     created_at = TimestampMs()
     blocked_at = TimestampMs(null=True)
+
+
+def get_worker(worker_id: str) -> WorkerModel | None:
+    """One annotator, read strongly; None if there is none with this id."""
+    return get_or_none(WorkerModel, worker_id)
+
+
+def create_worker(worker_id: str, name: str, token_hash: str) -> None:
+    """A new annotator row; ConditionFailed if the id is taken."""
+    row = WorkerModel(worker_id, name=name, token_hash=token_hash, created_at=now_ms())
+    save(row, WorkerModel.worker_id.does_not_exist())
+
+
+def gold_records(worker_ids: list[str]) -> Iterator[WorkerModel]:
+    """The gold record (worker_id, gold_total, gold_correct) of each of these annotators that exists."""
+    return WorkerModel.batch_get(set(worker_ids), attributes_to_get=["worker_id", "gold_total", "gold_correct"])
+
+
+def block(worker: WorkerModel) -> bool:
+    """active → blocked (gold accuracy below the bar); False if the annotator was not active."""
+    W = WorkerModel
+    return update_if(
+        worker,
+        [W.status.set(WorkerStatus.BLOCKED.value), W.blocked_at.set(now_ms())],
+        W.status == WorkerStatus.ACTIVE.value,
+    )
+
+
+def count_submitted(worker_id: str) -> None:
+    """One more judgment of a real task submitted by this annotator."""
+    WorkerModel(worker_id).update(actions=[WorkerModel.submitted.add(1)])

@@ -11,13 +11,22 @@ so a repeated call changes nothing the second time and reports those items as un
 import logging
 from dataclasses import dataclass, field
 
+from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.items import Acceptance, ItemModel
-from bytebridge.delivery.conditional import update_if
+from bytebridge.dal.base import reread
+from bytebridge.dal.items import (
+    ItemModel,
+    accept_delivery,
+    auto_accept_delivery,
+    get_items,
+    pending_delivered_before,
+    reject_delivery,
+    reopen_rejected,
+)
+from bytebridge.dal.projects import get_live_project
 from bytebridge.delivery.views import ACCEPT_WINDOW_MS, accept_deadline
+from bytebridge.enums import Acceptance
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.logic.projects import get_live_project
 from bytebridge.models.results import AcceptResultsData, AcceptResultsParams, Decision
 
 log = logging.getLogger(__name__)
@@ -45,9 +54,7 @@ def _already(item: ItemModel, decision: Decision) -> bool:
 
 
 def _load(project_id: str, item_ids: list[str]) -> dict[str, ItemModel]:
-    return {
-        item.item_id: item for item in ItemModel.batch_get([(project_id, i) for i in item_ids], consistent_read=True)
-    }
+    return {item.item_id: item for item in get_items(project_id, item_ids)}
 
 
 def _problem_detail(problems: list[str]) -> str:
@@ -58,27 +65,15 @@ def _problem_detail(problems: list[str]) -> str:
 
 def _write(item: ItemModel, decision: Decision, comment: str, now: int) -> bool:
     """The conditional state change; False if the item changed since it was checked."""
-    unchanged = (ItemModel.acceptance == A.PENDING) & (ItemModel.delivered_at == item.delivered_at)
-    comment_action = ItemModel.acceptance_comment.set(comment) if comment else ItemModel.acceptance_comment.remove()
     if decision is Decision.ACCEPT:
-        actions = [ItemModel.acceptance.set(A.ACCEPTED.value), ItemModel.accepted_at.set(now), comment_action]
-        condition = unchanged
-    else:
-        actions = [
-            ItemModel.acceptance.set(A.REJECTED.value),
-            comment_action,
-            ItemModel.rework_count.add(1),
-            ItemModel.updated_at.set(now),
-        ]
-        condition = unchanged & (ItemModel.delivered_at >= now - ACCEPT_WINDOW_MS)
-    return update_if(item, actions, condition)
+        return accept_delivery(item, comment, now)
+    return reject_delivery(item, comment, now, delivered_since=now - ACCEPT_WINDOW_MS)
 
 
-def _reopen(items: list[ItemModel]) -> None:
+def reopen(project_id: str, item_ids: list[str]) -> None:
     """Undo rejections whose rework could not be launched, so the client can reject again."""
-    for item in items:
-        reopen = [ItemModel.acceptance.set(A.PENDING.value), ItemModel.rework_count.add(-1)]
-        update_if(item, reopen, ItemModel.acceptance == A.REJECTED)
+    for item_id in item_ids:
+        reopen_rejected(project_id, item_id)
 
 
 @dataclass
@@ -88,7 +83,18 @@ class _Outcome:
     lost: list[str] = field(default_factory=list)  # changed by someone else between our check and write
 
 
-def decide(account: AccountModel, params: AcceptResultsParams) -> AcceptResultsData:
+@dataclass(frozen=True)
+class Decided:
+    """What acceptResults answers, and the items this call rejected: their rework is still to be launched
+    (bytebridge.logic.results), or the rejections undone with `reopen` if it cannot be."""
+
+    data: AcceptResultsData
+    rejected: list[str]
+
+
+def decide(account: AccountModel, params: AcceptResultsParams) -> Decided:
+    """Check the whole request, then write each decision conditionally. Rejected items are only marked here;
+    the caller sends them back through their flow."""
     project = get_live_project(account.user_id, params.project_id)
     if params.decision not in tuple(Decision):
         raise ApiError(ErrorCode.PARAMETER_INVALID, "decision must be accept or reject")
@@ -115,29 +121,19 @@ def decide(account: AccountModel, params: AcceptResultsParams) -> AcceptResultsD
         elif _write(item, decision, params.comment, now):
             outcome.changed.append(item)
         else:
-            item.refresh(consistent_read=True)
+            item = reread(item)
             (outcome.unchanged if _already(item, decision) else outcome.lost).append(item_id)
-    if decision is Decision.REJECT and outcome.changed:
-        _launch_rework(project.project_id, outcome.changed)
     if outcome.lost:
         log.info("acceptance lost races", extra={"projectId": project.project_id, "items": outcome.lost})
-    return AcceptResultsData(
+    changed = [item.item_id for item in outcome.changed]
+    data = AcceptResultsData(
         project_id=project.project_id,
         decision=decision.value,
-        changed=[item.item_id for item in outcome.changed],
+        changed=changed,
         unchanged=outcome.unchanged,
         conflicts=outcome.lost,
     )
-
-
-def _launch_rework(project_id: str, items: list[ItemModel]) -> None:
-    from bytebridge.engine.launch import launch_items
-
-    try:
-        launch_items(project_id, [item.item_id for item in items], rework=True)
-    except Exception:
-        _reopen(items)
-        raise
+    return Decided(data, rejected=list(changed) if decision is Decision.REJECT else [])
 
 
 @dataclass
@@ -152,10 +148,8 @@ def auto_accept(now: int | None = None) -> AutoAcceptReport:
     now = now_ms() if now is None else now
     cutoff = now - ACCEPT_WINDOW_MS
     report = AutoAcceptReport()
-    for hit in ItemModel.acceptance_index.query(A.PENDING.value, ItemModel.delivered_at < cutoff):
-        accept = [ItemModel.acceptance.set(A.AUTO_ACCEPTED.value), ItemModel.accepted_at.set(now)]
-        same_delivery = (ItemModel.acceptance == A.PENDING) & (ItemModel.delivered_at == hit.delivered_at)
-        if update_if(ItemModel(hit.project_id, hit.item_id), accept, same_delivery):
+    for hit in pending_delivered_before(cutoff):
+        if auto_accept_delivery(hit.project_id, hit.item_id, hit.delivered_at, now):
             report.accepted += 1
         else:
             report.skipped += 1

@@ -20,17 +20,17 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from bytebridge.aws import client
-from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.delivery import ProjectDeliveryModel, get_delivery
-from bytebridge.dal.items import ItemModel
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import AccountModel, active_secrets, get_account
+from bytebridge.dal.delivery import get_delivery, set_callback_url
+from bytebridge.dal.items import get_item
+from bytebridge.dal.projects import get_live_project
 from bytebridge.delivery.queue import CALLBACK_DLQ, CALLBACK_QUEUE, queue_url
 from bytebridge.delivery.views import result_record
 from bytebridge.envelope import success
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.logic.accounts import active_secrets, get_account
-from bytebridge.logic.projects import get_live_project
 from bytebridge.models.results import CallbackData, CallbackEvent, SetCallbackData, SetCallbackParams
+from bytebridge.observability import BusinessMetric, count
 from bytebridge.settings import get_settings, stage
 from bytebridge.signing import signed_headers
 
@@ -93,14 +93,7 @@ def set_callback(account: AccountModel, params: SetCallbackParams) -> SetCallbac
     if url and (problem := callback_url_problem(url)):
         raise ApiError(ErrorCode.PARAMETER_INVALID, problem)
     now = now_ms()
-    attribute = ProjectDeliveryModel.callback_url
-    ProjectDeliveryModel(project.project_id).update(
-        actions=[
-            ProjectDeliveryModel.user_id.set(project.user_id),
-            attribute.set(url) if url else attribute.remove(),
-            ProjectDeliveryModel.callback_set_at.set(now),
-        ]
-    )
+    set_callback_url(project.project_id, project.user_id, url, now)
     return SetCallbackData(project_id=project.project_id, callback_url=url, updated_at=now)
 
 
@@ -158,9 +151,8 @@ def _target(message: CallbackMessage) -> _Target | None:
         new_status=message.new_status,
     )
     if message.item_id is not None:
-        try:
-            item = ItemModel.get(message.project_id, message.item_id, consistent_read=True)
-        except ItemModel.DoesNotExist:
+        item = get_item(message.project_id, message.item_id)
+        if item is None:
             return None  # purged with its project
         data.item = result_record(item)
     body = json.dumps(success(message.user_id, data.model_dump(mode="json", by_alias=True)), ensure_ascii=False)
@@ -189,7 +181,9 @@ def deliver(message: CallbackMessage) -> Outcome:
         return Outcome.DROPPED
     error = _post(target, message.user_id)
     if error is None:
+        count(BusinessMetric.CALLBACKS_DELIVERED)
         return Outcome.DELIVERED
+    count(BusinessMetric.CALLBACKS_FAILED)
     log.info("callback attempt failed", extra={"eventId": message.event_id, "attempt": message.attempt})
     if message.attempt >= MAX_ATTEMPTS:
         parked = message.model_copy(update={"last_error": error})

@@ -2,9 +2,10 @@
 Each queues the client's signed callback (when the project has a callback URL) and records the e-mail
 notice the scheduled notifier sends. Neither waits on the client's endpoint or on SES."""
 
-from bytebridge.dal.items import Acceptance, ItemModel
+from bytebridge.dal.items import get_item
+from bytebridge.dal.projects import find_project
 from bytebridge.delivery import callbacks, notify
-from bytebridge.delivery.lookup import find_project
+from bytebridge.enums import Acceptance
 from bytebridge.models.results import CallbackEvent
 
 
@@ -13,9 +14,8 @@ def on_item_finished(project_id: str, item_id: str) -> None:
     project = find_project(project_id)
     if project is None:
         return
-    try:
-        item = ItemModel.get(project_id, item_id, consistent_read=True)
-    except ItemModel.DoesNotExist:
+    item = get_item(project_id, item_id)
+    if item is None:
         return
     if item.acceptance == Acceptance.PENDING:  # delivered: the client has something to accept
         notify.note_item_ready(project)

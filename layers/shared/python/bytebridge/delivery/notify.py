@@ -9,17 +9,15 @@ import logging
 from dataclasses import dataclass
 
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.delivery import READY_PENDING, ProjectDeliveryModel
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
-from bytebridge.delivery.conditional import update_if
-from bytebridge.delivery.lookup import find_project
-from bytebridge.logic.accounts import get_account
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import get_account
+from bytebridge.dal.delivery import count_ready_item, queue_status_mail, settle_notices, waiting_notices
+from bytebridge.dal.projects import ProjectModel, find_project
+from bytebridge.enums import ProjectStatus
 from bytebridge.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-D = ProjectDeliveryModel
 # Docs (FAQ): "项目有任何状态的变化我们都会发邮件通知您". Not draft (nothing happened yet) nor deleted (the
 # client did it and the data is about to go).
 MAILED_STATUSES = frozenset(set(ProjectStatus) - {ProjectStatus.DRAFT, ProjectStatus.DELETED})
@@ -57,15 +55,7 @@ def mail_account(user_id: str, subject: str, text: str) -> bool:
 
 def note_item_ready(project: ProjectModel) -> None:
     """Count one more delivered item into the project's next "ready for acceptance" mail."""
-    now = now_ms()
-    D(project.project_id).update(
-        actions=[
-            D.user_id.set(project.user_id),
-            D.ready_count.add(1),
-            D.ready_flag.set(READY_PENDING),
-            D.ready_since.set(D.ready_since | now),  # the oldest waiting item, kept across increments
-        ]
-    )
+    count_ready_item(project.project_id, project.user_id, now_ms())
 
 
 def note_status(project: ProjectModel, new_status: str) -> None:
@@ -73,14 +63,7 @@ def note_status(project: ProjectModel, new_status: str) -> None:
     runs only the latest status is mailed; a repeated event for the status just mailed is ignored."""
     if new_status not in MAILED_STATUSES:
         return
-    repeat = (D.mailed_status == new_status) & D.pending_status.does_not_exist()
-    actions = [
-        D.user_id.set(project.user_id),
-        D.pending_status.set(new_status),
-        D.ready_flag.set(READY_PENDING),
-        D.ready_since.set(D.ready_since | now_ms()),
-    ]
-    update_if(D(project.project_id), actions, ~repeat)
+    queue_status_mail(project.project_id, project.user_id, new_status, now_ms())
 
 
 @dataclass
@@ -102,24 +85,11 @@ def _status_text(project: ProjectModel, status: str) -> str:
     return f"Your project {project.name} ({project.project_id}) {_STATUS_LINES[ProjectStatus(status)]}"
 
 
-def _settle(row: ProjectDeliveryModel, ready: int, status: str | None) -> None:
-    """Take what was mailed off the row; keep whatever arrived after our read for the next run. Every write is
-    conditional on the row existing, so a row purged meanwhile is not resurrected."""
-    exists = D.project_id.exists()
-    if ready:
-        update_if(row, [D.ready_count.add(-ready)], exists)
-    if status:  # refused: a newer status arrived after our read; the next run mails it
-        update_if(row, [D.mailed_status.set(status), D.pending_status.remove()], D.pending_status == status)
-    nothing_left = ((D.ready_count == 0) | D.ready_count.does_not_exist()) & D.pending_status.does_not_exist()
-    update_if(row, [D.ready_flag.remove(), D.ready_since.remove()], exists & nothing_left)
-
-
 def send_pending_notices() -> NotifyReport:
     """The notifier: one mail per project with newly delivered items, plus due status mails. Safe to run
     twice: what was mailed is settled on the row, so a second run finds nothing."""
     report = NotifyReport()
-    for row in list(D.ready_index.query(READY_PENDING)):
-        row.refresh(consistent_read=True)  # the index lags; the row is the truth
+    for row in waiting_notices():  # each re-read: the index lags, the row is the truth
         project = find_project(row.project_id)
         ready, status = max(row.ready_count or 0, 0), row.pending_status
         if project is not None and project.status != ProjectStatus.DELETED:  # a deleted project mails nothing
@@ -129,5 +99,5 @@ def send_pending_notices() -> NotifyReport:
             subject = f"[ByteBridge] Project {status}: {project.name}"
             if status and mail_account(project.user_id, subject, _status_text(project, status)):
                 report.status_mails += 1
-        _settle(row, ready, status)
+        settle_notices(row, ready, status)  # what arrived after our read stays for the next run
     return report

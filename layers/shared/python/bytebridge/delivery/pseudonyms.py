@@ -4,10 +4,7 @@ unlinkable across projects and irreversible without the project's salt, which ne
 import hashlib
 import secrets
 
-from bytebridge.dal.delivery import ProjectDeliveryModel, get_delivery
-from bytebridge.delivery.conditional import update_if
-
-D = ProjectDeliveryModel
+from bytebridge.dal.delivery import claim_salt, get_delivery
 
 
 def project_salt(user_id: str, project_id: str) -> str:
@@ -15,8 +12,7 @@ def project_salt(user_id: str, project_id: str) -> str:
     row = get_delivery(project_id)
     if row is not None and row.pseudonym_salt:
         return row.pseudonym_salt
-    new_salt = [D.user_id.set(user_id), D.pseudonym_salt.set(secrets.token_hex(16))]
-    update_if(D(project_id), new_salt, D.pseudonym_salt.does_not_exist())  # refused: a concurrent first use won
+    claim_salt(project_id, user_id, secrets.token_hex(16))  # refused: a concurrent first use won
     return get_delivery(project_id).pseudonym_salt
 
 

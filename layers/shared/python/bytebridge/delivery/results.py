@@ -2,13 +2,15 @@
 with the judgments behind its answer (annotators only by per-project pseudonym)."""
 
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.items import Acceptance, ItemModel
+from bytebridge.dal.items import get_item, page_results
+from bytebridge.dal.judgments import list_judgments
+from bytebridge.dal.projects import get_live_project
 from bytebridge.delivery import cursor
 from bytebridge.delivery.pseudonyms import project_salt, pseudonym
 from bytebridge.delivery.views import result_record
+from bytebridge.enums import Acceptance
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.ids import item_id_range
-from bytebridge.logic.projects import get_live_project, time_window
 from bytebridge.models.results import (
     FINISHED_STATUSES,
     MAX_PAGE,
@@ -19,6 +21,7 @@ from bytebridge.models.results import (
     RetrieveResultParams,
     TimeField,
 )
+from bytebridge.models.windows import time_window
 
 # LastEvaluatedKey names: a table query's are the table keys; an index query's add the index keys.
 _TABLE_KEYS = frozenset({"project_id", "item_id"})
@@ -40,50 +43,39 @@ def list_results(account: AccountModel, params: ListResultsParams) -> ListResult
     time_field = TimeField(_choice(params.time_field, tuple(TimeField), "timeField"))
     window = time_window(params.start_time, params.end_time)  # 26 if malformed
 
-    filters = []
-    if status is not None:
-        filters.append(ItemModel.status == status)
-    if acceptance is not None:
-        filters.append(ItemModel.acceptance == acceptance)
-    if time_field is TimeField.DELIVERED:
-        key_names, query = _DELIVERED_KEYS, ItemModel.delivered_index.query
-        range_condition = ItemModel.delivered_at.between(*window) if window else None
+    statuses: tuple[str, ...] | None = None if status is None else (status,)
+    key_range: tuple | None
+    by_delivery = time_field is TimeField.DELIVERED
+    if by_delivery:
+        key_names, key_range = _DELIVERED_KEYS, window
     else:
-        key_names, query = _TABLE_KEYS, ItemModel.query
-        range_condition = ItemModel.item_id.between(*item_id_range(*window)) if window else None
+        key_names, key_range = _TABLE_KEYS, item_id_range(*window) if window else None
         if status is None:  # in upload order, unfinished items are skipped
-            filters.append(ItemModel.status.is_in(*FINISHED_STATUSES))
+            statuses = tuple(FINISHED_STATUSES)
     start_key = cursor.decode(params.cursor, time_field.value, key_names, project.project_id)
 
-    condition = None
-    for part in filters:
-        condition = part if condition is None else condition & part
-    results = query(
+    rows, last_key = page_results(
         project.project_id,
-        range_condition,
-        filter_condition=condition,
+        by_delivery=by_delivery,
+        key_range=key_range,
+        statuses=statuses,
+        acceptance=acceptance,
         limit=params.limit,
         page_size=MAX_PAGE,
-        last_evaluated_key=start_key,
+        start_key=start_key,
     )
-    items = [result_record(item) for item in results]
     return ListResultsData(
         project_id=project.project_id,
-        items=items,
-        next_cursor=cursor.encode(time_field.value, results.last_evaluated_key),
+        items=[result_record(item) for item in rows],
+        next_cursor=cursor.encode(time_field.value, last_key),
     )
 
 
 def retrieve_result(account: AccountModel, params: RetrieveResultParams) -> RetrieveResultData:
-    from bytebridge.dal.judgments import list_judgments
-
     project = get_live_project(account.user_id, params.project_id)
-    try:
-        item = ItemModel.get(project.project_id, params.item_id, consistent_read=True)
-    except ItemModel.DoesNotExist:
-        raise ApiError(
-            ErrorCode.QUERY_FAILED, f"item {params.item_id} is not in project {project.project_id}"
-        ) from None
+    item = get_item(project.project_id, params.item_id)
+    if item is None:
+        raise ApiError(ErrorCode.QUERY_FAILED, f"item {params.item_id} is not in project {project.project_id}")
     judgments = list_judgments(project.project_id, item.item_id)
     salt = project_salt(project.user_id, project.project_id) if judgments else ""
     return RetrieveResultData(

@@ -16,22 +16,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pynamodb.exceptions import DeleteError
-from pynamodb.models import Model
-
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.delivery import ProjectDeliveryModel, get_delivery
+from bytebridge.clock import now_ms
+from bytebridge.dal.base import delete_partition
+from bytebridge.dal.delivery import (
+    ProjectDeliveryModel,
+    get_delivery,
+    mark_purged,
+    start_retention_cycle,
+    undo_retention_warning,
+)
 from bytebridge.dal.exports import ExportModel
 from bytebridge.dal.flows import FlowModel
-from bytebridge.dal.gold import GoldModel
-from bytebridge.dal.items import ItemModel
-from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
-from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
-from bytebridge.delivery.conditional import update_if
+from bytebridge.dal.gold import GoldModel, gold_ids
+from bytebridge.dal.items import ItemModel, delete_rows, item_ids, unstarted
+from bytebridge.dal.judgments import delete_task_rows
+from bytebridge.dal.projects import (
+    ProjectModel,
+    delete_if_deleted,
+    get_project,
+    uncount_unstarted,
+    with_status,
+    with_status_updated_before,
+)
+from bytebridge.dal.unique_keys import project_name_key, release
 from bytebridge.delivery.notify import mail_account
-from bytebridge.logic.projects import conditional_failure
-from bytebridge.logic.resources import purge_unstarted_items
+from bytebridge.enums import ProjectStatus
 from bytebridge.settings import get_settings
 from bytebridge.storage import delete_prefix, project_prefix
 
@@ -41,8 +50,6 @@ DAY_MS = 24 * 3600 * 1000
 COMPLETED_KEEP_MS = 7 * DAY_MS
 IDLE_DRAFT_MS = 30 * DAY_MS
 NOTICE_MS = DAY_MS  # the warning comes at least this long before the purge
-
-D = ProjectDeliveryModel
 
 
 class Reason(StrEnum):
@@ -63,23 +70,18 @@ def _anchor(project: ProjectModel, reason: Reason) -> int:
 
 def _due(now: int) -> Iterator[_Due]:
     # updated_at is the index's range key and completed_at ≤ updated_at, so the key condition never misses one.
-    for project in ProjectModel.status_index.query(
-        ProjectStatus.COMPLETED.value, ProjectModel.updated_at <= now - COMPLETED_KEEP_MS
-    ):
+    for project in with_status_updated_before(ProjectStatus.COMPLETED, now - COMPLETED_KEEP_MS):
         if _anchor(project, Reason.COMPLETED) <= now - COMPLETED_KEEP_MS:
             yield _Due(project, Reason.COMPLETED, _anchor(project, Reason.COMPLETED))
-    for project in ProjectModel.status_index.query(
-        ProjectStatus.DRAFT.value, ProjectModel.updated_at <= now - IDLE_DRAFT_MS
-    ):
+    for project in with_status_updated_before(ProjectStatus.DRAFT, now - IDLE_DRAFT_MS):
         if project.item_count:  # "uploaded and never started": a draft with nothing uploaded holds no files
             yield _Due(project, Reason.IDLE, project.updated_at)
 
 
 def _still_due(due: _Due) -> ProjectModel | None:
     """The project as it is now, if it is still in the state that made it due (the index lags)."""
-    try:
-        project = ProjectModel.get(due.project.user_id, due.project.project_id, consistent_read=True)
-    except ProjectModel.DoesNotExist:
+    project = get_project(due.project.user_id, due.project.project_id)
+    if project is None:
         return None
     expected = ProjectStatus.COMPLETED if due.reason is Reason.COMPLETED else ProjectStatus.DRAFT
     if project.status != expected or _anchor(project, due.reason) != due.anchor:
@@ -108,18 +110,7 @@ def _warning_text(project: ProjectModel, reason: Reason, purge_after: int) -> st
 def _warn(due: _Due, now: int) -> bool:
     """Start the cycle: record the warning (once per anchor), then mail it; an unsent mail undoes the record."""
     project = due.project
-    started = update_if(
-        D(project.project_id),
-        [
-            D.user_id.set(project.user_id),
-            D.retention_reason.set(due.reason.value),
-            D.retention_anchor.set(due.anchor),
-            D.warned_at.set(now),
-            D.purged_at.remove(),
-        ],
-        D.retention_anchor.does_not_exist() | (D.retention_anchor != due.anchor),
-    )
-    if not started:
+    if not start_retention_cycle(project.project_id, project.user_id, due.reason.value, due.anchor, now):
         return False
     try:
         mail_account(
@@ -128,9 +119,21 @@ def _warn(due: _Due, now: int) -> bool:
             _warning_text(project, due.reason, now + NOTICE_MS),
         )
     except Exception:
-        update_if(D(project.project_id), [D.warned_at.remove(), D.retention_anchor.remove()], D.warned_at == now)
+        undo_retention_warning(project.project_id, now)
         raise
     return True
+
+
+def purge_unstarted_items(project: ProjectModel) -> int:
+    """Remove the items no one has started (their files were purged: "上传文件后长期未启动,我们将清除临时存储的
+    文件") and take them off the counters. resources_submitted stays, so a later start answers code 10's
+    second text rather than 11. Returns how many were removed."""
+    items = unstarted(project.project_id)
+    if not items:
+        return 0
+    delete_rows(items)
+    uncount_unstarted(project, len(items), now_ms())
+    return len(items)
 
 
 def _purge_files(due: _Due) -> bool:
@@ -161,8 +164,7 @@ def run_retention(now: int | None = None) -> RetentionReport:
             continue
         noticed = row.warned_at is not None and row.warned_at <= now - NOTICE_MS
         if row.purged_at is None and noticed and _purge_files(due):
-            same_cycle = (D.retention_anchor == due.anchor) & D.purged_at.does_not_exist()
-            report.purged += update_if(row, [D.purged_at.set(now)], same_cycle)
+            report.purged += mark_purged(row, due.anchor, now)
     return report
 
 
@@ -171,32 +173,13 @@ def run_retention(now: int | None = None) -> RetentionReport:
 # Tables whose hash key is the project id and whose rows belong to the project only. Listed explicitly:
 # money records (the ledger) outlive a project and must never be swept up by a generic rule.
 # Tables keyed by project id; judgments (keyed by item) and their assignment handles go first, found from these.
-PROJECT_TABLES: tuple[type[Model], ...] = (ItemModel, GoldModel, ExportModel, ProjectDeliveryModel, FlowModel)
-
-
-def _delete_partition(model: type[Model], project_id: str) -> int:
-    rows = list(model.query(project_id, consistent_read=True))
-    with model.batch_write() as batch:
-        for row in rows:
-            batch.delete(row)
-    return len(rows)
+PROJECT_TABLES = (ItemModel, GoldModel, ExportModel, ProjectDeliveryModel, FlowModel)
 
 
 def _delete_judgments(project_id: str) -> int:
     """Every judgment of the project's items and gold tasks, with the assignment handles pointing at them."""
-    keys = [item.item_id for item in ItemModel.query(project_id, attributes_to_get=["item_id"])]
-    keys += [gold.gold_id for gold in GoldModel.query(project_id, attributes_to_get=["gold_id"])]
-    deleted = 0
-    for key in keys:
-        rows = list(JudgmentModel.query(item_key(project_id, key), consistent_read=True))
-        with AssignmentModel.batch_write() as batch:
-            for row in rows:
-                batch.delete(AssignmentModel(row.assignment_id))
-        with JudgmentModel.batch_write() as batch:
-            for row in rows:
-                batch.delete(row)
-        deleted += len(rows)
-    return deleted
+    keys = item_ids(project_id) + gold_ids(project_id)
+    return sum(delete_task_rows(project_id, key) for key in keys)
 
 
 def purge_project(project: ProjectModel) -> None:
@@ -207,23 +190,15 @@ def purge_project(project: ProjectModel) -> None:
         delete_prefix(bucket, project_prefix(project.user_id, project.project_id))
     _delete_judgments(project.project_id)
     for model in PROJECT_TABLES:
-        _delete_partition(model, project.project_id)
-    claim = UniqueKeyModel(project_name_key(project.user_id, project.name))
-    try:  # normally released by the delete itself; only ever ours
-        claim.delete(condition=UniqueKeyModel.owner == project.project_id)
-    except DeleteError as exc:
-        if not conditional_failure(exc):
-            raise
-    try:
-        project.delete(condition=ProjectModel.status == ProjectStatus.DELETED.value, add_version_condition=False)
-    except DeleteError as exc:
-        if not conditional_failure(exc):
-            raise
+        delete_partition(model, project.project_id)
+    # Normally released by the delete itself; only ever ours.
+    release(project_name_key(project.user_id, project.name), project.project_id)
+    delete_if_deleted(project)
 
 
 def purge_deleted_projects() -> int:
     """The hourly sweep: every project in status deleted is purged (the docs promise within 2 hours)."""
-    projects = list(ProjectModel.status_index.query(ProjectStatus.DELETED.value))
+    projects = list(with_status(ProjectStatus.DELETED))
     for project in projects:
         purge_project(project)
     return len(projects)

@@ -12,17 +12,20 @@ import logging
 
 from bytebridge.consensus import Judgment, consolidate
 from bytebridge.consensus.skills import update_skill
-from bytebridge.dal.flows import load_flow
-from bytebridge.dal.items import ItemModel, ItemStatus
+from bytebridge.dal.base import reread
+from bytebridge.dal.items import ItemModel, get_item
 from bytebridge.dal.judgments import task_judgments
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal.projects import get_project
+from bytebridge.dal.workers import gold_records
 from bytebridge.engine import progress
 from bytebridge.engine.progress import ItemProgress
 from bytebridge.engine.queues import FAMILIES, family_queue_url
 from bytebridge.engine.state import ItemState, SlotRef, TaskRef
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.flows.model import EndNode, Flow, TaskNode
 from bytebridge.flows.routing import next_edge
+from bytebridge.flows.store import load_flow
+from bytebridge.observability import BusinessMetric, count
 from bytebridge.pricing import UNIT_PRICE_CENTS
 from bytebridge.settings import get_settings
 
@@ -68,7 +71,7 @@ def _go(state: ItemState, flow: Flow, item: ItemModel, done: ItemProgress) -> It
 
 
 def _skills(worker_ids: list[str]) -> dict[str, float]:
-    workers = WorkerModel.batch_get(set(worker_ids), attributes_to_get=["worker_id", "gold_total", "gold_correct"])
+    workers = gold_records(worker_ids)
     return {w.worker_id: update_skill(w.gold_correct or 0, w.gold_total or 0) for w in workers}
 
 
@@ -77,19 +80,15 @@ def _price(node: TaskNode) -> int:
 
 
 def _project_gone(state: ItemState) -> bool:
-    try:
-        project = ProjectModel.get(state.user_id, state.project_id, consistent_read=True, attributes_to_get=["status"])
-    except ProjectModel.DoesNotExist:
-        return True
-    return project.status == ProjectStatus.DELETED
+    project = get_project(state.user_id, state.project_id, attributes=["status"])
+    return project is None or project.status == ProjectStatus.DELETED
 
 
 def advance(state: ItemState) -> ItemState:
     if _project_gone(state):
         return _ended(state)  # deleted: nothing more is asked, written or counted
-    try:
-        item = ItemModel.get(state.project_id, state.item_id, consistent_read=True)
-    except ItemModel.DoesNotExist:
+    item = get_item(state.project_id, state.item_id)
+    if item is None:
         return _ended(state)
     if item.status != ItemStatus.PROCESSING or item.round != state.round:
         return _ended(state)  # finished already (a retried last step), or superseded by a later round
@@ -109,6 +108,7 @@ def advance(state: ItemState) -> ItemState:
     judgments = task_judgments(state.project_id, state.item_id, state.round, task.step, node.id)
     answers = [Judgment(worker_id=j.worker_id, answer=j.answer) for j in judgments]
     result = consolidate(node.task_type, answers, node.overlap, _skills([j.worker_id for j in judgments]))
+    count(BusinessMetric.CONSENSUS_ROUNDS)
     if not result.done and task.asked < node.overlap.max_overlap:
         # Too few answers (slots lapsed) or too little agreement: ask the missing ones, or one more.
         missing = max(node.overlap.min_overlap - len(answers), 1)
@@ -130,7 +130,7 @@ def advance(state: ItemState) -> ItemState:
         }
     )
     if not progress.record_step(item, state.round, recorded, done):
-        item.refresh(consistent_read=True)
+        reread(item)
         if item.status != ItemStatus.PROCESSING or item.round != state.round:
             return _ended(state)
         return _go(state, flow, item, ItemProgress.of(item))
@@ -140,9 +140,8 @@ def advance(state: ItemState) -> ItemState:
 def fail_item(state: ItemState, error: str) -> ItemState:
     """The state machine's catch-all: the consensus step kept failing, so the item is marked failed (and
     counted) rather than left processing."""
-    try:
-        item = ItemModel.get(state.project_id, state.item_id, consistent_read=True)
-    except ItemModel.DoesNotExist:
+    item = get_item(state.project_id, state.item_id)
+    if item is None:
         return _ended(state)
     if item.status == ItemStatus.PROCESSING and item.round == state.round:
         log.error("item failed", extra={"projectId": state.project_id, "itemId": state.item_id, "error": error})

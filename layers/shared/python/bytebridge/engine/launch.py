@@ -9,18 +9,16 @@ import logging
 from botocore.exceptions import ClientError
 
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.dal.base import reread
+from bytebridge.dal.items import ItemModel, get_items, waiting_to_launch
+from bytebridge.dal.projects import ProjectModel, find_project, get_project, mark_started, with_status
 from bytebridge.delivery import events
-from bytebridge.delivery.conditional import update_if
-from bytebridge.delivery.lookup import find_project
 from bytebridge.engine import progress
 from bytebridge.engine.state import ItemState
+from bytebridge.enums import ProjectStatus
 from bytebridge.settings import get_settings
 
 log = logging.getLogger(__name__)
-P = ProjectModel
 # Statuses whose items may start: a running project, and (for the trial, later) its sample.
 RUNNING = (ProjectStatus.IN_PROGRESS,)
 
@@ -54,7 +52,7 @@ def _launch(project: ProjectModel, item: ItemModel, rework: bool) -> bool:
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ExecutionAlreadyExists":
             return True  # a retried launch of the same round
-        item.refresh(consistent_read=True)
+        reread(item)
         if rework:
             item.round = round_ - 1
         progress.undo_begin(item, project.user_id, rework=rework)
@@ -70,7 +68,7 @@ def launch_items(project_id: str, item_ids: list[str], *, rework: bool = False) 
         raise LookupError(f"project {project_id} cannot launch items")
     if rework:
         progress.reopen_completed(project.user_id, project.project_id)
-    items = ItemModel.batch_get([(project_id, item_id) for item_id in item_ids], consistent_read=True)
+    items = get_items(project_id, item_ids)
     launched = sum(_launch(project, item, rework) for item in items)
     if rework and not launched:  # nothing went back after all: the project may be complete again
         progress.complete_if_done(project.user_id, project.project_id)
@@ -85,13 +83,8 @@ def launch_wave(project: ProjectModel) -> int:
     if project.flow_version is None:  # never opened through alterState start: nothing was frozen to walk
         log.error("running project without a frozen flow", extra={"projectId": project.project_id})
         return 0
-    waiting = ItemModel.query(
-        project.project_id,
-        filter_condition=ItemModel.status == ItemStatus.NOT_STARTED.value,
-        attributes_to_get=["project_id", "item_id", "round"],
-    )
     launched = 0
-    for item in waiting:
+    for item in waiting_to_launch(project.project_id):
         launched += _launch(project, item, rework=False)
         if launched >= room:
             break
@@ -102,25 +95,20 @@ def launch_wave(project: ProjectModel) -> int:
 
 def activate_project(user_id: str, project_id: str, from_status: ProjectStatus = ProjectStatus.CHECKING) -> int:
     """Let a project run (the lifecycle's last step: review, trial and payment done) and launch its first wave."""
-    project = ProjectModel.get(user_id, project_id, consistent_read=True)
+    project = get_project(user_id, project_id)
+    if project is None:
+        raise LookupError(f"project {project_id} does not exist")
     if project.flow_version is None:
         raise LookupError(f"project {project_id} has no frozen flow")
-    moved = update_if(
-        project,
-        [P.status.set(ProjectStatus.IN_PROGRESS.value), P.started_at.set(now_ms())],
-        P.status == from_status.value,
-        add_version_condition=False,
-    )
-    if moved:
+    if mark_started(project, from_status):
         events.on_project_status(project_id, from_status.value, ProjectStatus.IN_PROGRESS.value)
-    project.refresh(consistent_read=True)
-    return launch_wave(project)
+    return launch_wave(reread(project))
 
 
 def top_up() -> int:
     """One launcher run: a wave for every running project (idempotent; runs on a schedule)."""
     launched = 0
     for status in RUNNING:
-        for project in ProjectModel.status_index.query(status.value):
+        for project in with_status(status):
             launched += launch_wave(project)
     return launched

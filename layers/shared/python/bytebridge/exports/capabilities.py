@@ -8,13 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bytebridge.annotations import TaskType
-
-
-class ExportFormat(StrEnum):
-    COCO = "coco"
-    VOC = "voc"
-    LABELME = "labelme"
-    JSON = "json"  # the platform's native JSON Lines: one item per line, answers as stored
+from bytebridge.enums import ExportFormat
 
 
 class Support(StrEnum):

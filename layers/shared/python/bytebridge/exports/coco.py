@@ -11,7 +11,7 @@ Extensions (COCO cannot express these; readers that do not know them ignore them
 """
 
 import json
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -29,10 +29,10 @@ from bytebridge.annotations import (
     TranscriptionAnswer,
 )
 from bytebridge.consensus.geometry import rotated_corners, signed_area
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_area, rle_bounds
 from bytebridge.exports.model import ExportItem, ExportSchema
-from bytebridge.exports.spool import drain, spool
+from bytebridge.exports.spool import Sink, drain, spool
 from bytebridge.exports.writer import NodeAnswer, ParsedWriter, file_name, image_size
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
@@ -47,7 +47,7 @@ class CocoWriter(ParsedWriter):
     extension = "json"
     content_type = "application/json"
 
-    def __init__(self, sink: BinaryIO, schema: ExportSchema):
+    def __init__(self, sink: Sink, schema: ExportSchema):
         super().__init__(sink, schema)
         self._categories: dict[str, int] = {label: i for i, label in enumerate(schema.declared_labels(), 1)}
         self._keypoint_labels: set[str] = set()
@@ -149,7 +149,9 @@ class CocoWriter(ParsedWriter):
         )
 
     def _mask(self, image_id: int, label: str, counts: list[int], width: int, height: int) -> dict:
-        x1, y1, x2, y2 = rle_bounds(counts, height)
+        box = rle_bounds(counts, height)
+        assert box is not None, "empty masks are skipped before (rle_area 0)"
+        x1, y1, x2, y2 = box
         return self._annotation(
             image_id,
             label,

@@ -2,20 +2,14 @@
 holds and a short-lived presigned GET URL (settings.presign_seconds) of its file."""
 
 from bytebridge.aws import s3_presigner
-from bytebridge.dal.exports import ExportModel, ExportStatus
+from bytebridge.dal.exports import ExportModel, newest_done
 from bytebridge.settings import get_settings
 
 
 def latest_download(user_id: str, project_id: str) -> tuple[int, str]:
     """(items in the project's newest finished export, a short-lived presigned GET URL of it), or (0, "")."""
-    newest_first = ExportModel.query(
-        project_id,
-        filter_condition=(ExportModel.status == ExportStatus.DONE.value) & (ExportModel.user_id == user_id),
-        scan_index_forward=False,
-    )
-    for export in newest_first:
-        return export.item_count, presigned_url(export)
-    return 0, ""
+    export = newest_done(user_id, project_id)
+    return (0, "") if export is None else (export.item_count, presigned_url(export))
 
 
 def presigned_url(export: ExportModel) -> str:

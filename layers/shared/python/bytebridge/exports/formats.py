@@ -1,13 +1,13 @@
 """The writer of each export format, and the loop that feeds one."""
 
 from collections.abc import Iterable
-from typing import BinaryIO
 
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.coco import CocoWriter
 from bytebridge.exports.labelme import LabelmeWriter
 from bytebridge.exports.model import ExportItem, ExportSchema, ExportSummary
 from bytebridge.exports.native import JsonLinesWriter
+from bytebridge.exports.spool import Sink
 from bytebridge.exports.voc import VocWriter
 from bytebridge.exports.writer import Writer
 
@@ -20,7 +20,7 @@ WRITERS: dict[ExportFormat, type[Writer]] = {
 
 
 def write_export(
-    fmt: ExportFormat | str, items: Iterable[ExportItem], schema: ExportSchema, sink: BinaryIO
+    fmt: ExportFormat | str, items: Iterable[ExportItem], schema: ExportSchema, sink: Sink
 ) -> ExportSummary:
     """Stream `items` into `sink` in format `fmt`; returns what was written and what was skipped."""
     writer = WRITERS[ExportFormat(fmt)](sink, schema)

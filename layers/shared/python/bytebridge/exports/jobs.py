@@ -10,22 +10,23 @@ the request returns once the export is done.
 from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
-from pynamodb.exceptions import UpdateError
 
 from bytebridge import ids
 from bytebridge.annotations import TaskType
 from bytebridge.aws import client
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.exports import ExportModel, ExportStatus
-from bytebridge.dal.flows import load_flow
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectModel
+from bytebridge.clock import now_ms
+from bytebridge.dal import exports as export_rows
+from bytebridge.dal.errors import NotFound
+from bytebridge.dal.exports import ExportModel
+from bytebridge.dal.items import ItemModel, completed_with_result
+from bytebridge.dal.projects import ProjectModel, get_live_project, get_project
+from bytebridge.enums import ExportFormat
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.exports.capabilities import ExportFormat
 from bytebridge.exports.formats import WRITERS, write_export
 from bytebridge.exports.model import ExportItem, ExportSchema, NodeInfo
 from bytebridge.exports.s3sink import S3Sink
-from bytebridge.logic.projects import conditional_failure, get_live_project
+from bytebridge.flows.store import load_flow
+from bytebridge.observability import BusinessMetric, count
 from bytebridge.settings import get_settings, resource_name
 
 EXPORT_FUNCTION = "export-job"  # infra.catalog FunctionSpec.name
@@ -56,14 +57,14 @@ def request_export(user_id: str, project_id: str, fmt: ExportFormat | str) -> st
     get_live_project(user_id, project_id)
     now = now_ms()
     export_id = ids.new_export_id(now)
-    ExportModel(
+    export_rows.create_export(
         project_id,
         export_id,
         user_id=user_id,
-        format=fmt.value,
+        fmt=fmt.value,
         s3_key=object_key(user_id, project_id, export_id, fmt),
-        created_at=now,
-    ).save(condition=ExportModel.export_id.does_not_exist())
+        now=now,
+    )
     event = ExportJobEvent(project_id=project_id, export_id=export_id)
     client("lambda").invoke(
         FunctionName=resource_name(EXPORT_FUNCTION),
@@ -74,11 +75,8 @@ def request_export(user_id: str, project_id: str, fmt: ExportFormat | str) -> st
 
 
 def get_export(user_id: str, project_id: str, export_id: str) -> ExportModel | None:
-    try:
-        export = ExportModel.get(project_id, export_id, consistent_read=True)
-    except ExportModel.DoesNotExist:
-        return None
-    return export if export.user_id == user_id else None
+    export = export_rows.get_export(project_id, export_id)
+    return export if export is not None and export.user_id == user_id else None
 
 
 def export_schema(project: ProjectModel) -> ExportSchema:
@@ -99,58 +97,36 @@ def export_schema(project: ProjectModel) -> ExportSchema:
 
 def finished_items(project_id: str) -> Iterator[ItemModel]:
     """The project's items that reached an end node with a result, in upload order, one page at a time."""
-    return ItemModel.query(
-        project_id,
-        filter_condition=(ItemModel.status == ItemStatus.COMPLETED.value) & ItemModel.result.exists(),
-        attributes_to_get=["item_id", "url", "resource_type", "result"],
-        page_size=QUERY_PAGE,
-    )
+    return completed_with_result(project_id, ["item_id", "url", "resource_type", "result"], QUERY_PAGE)
 
 
 def _with_progress(export: ExportModel, items: Iterable[ExportItem]) -> Iterator[ExportItem]:
     for written, item in enumerate(items, 1):
         yield item
         if written % PROGRESS_EVERY == 0:
-            export.update(actions=[ExportModel.item_count.set(written)])
+            export_rows.record_progress(export, written)
 
 
 def run_export(project_id: str, export_id: str) -> ExportModel:
     """Write the export's file. Runs once: a repeated delivery of the invocation finds the record no longer
     queued and returns it as it is; a failed export is retried by Lambda's own async retries."""
-    export = ExportModel.get(project_id, export_id, consistent_read=True)
-    try:
-        export.update(
-            actions=[ExportModel.status.set(ExportStatus.RUNNING.value), ExportModel.started_at.set(now_ms())],
-            condition=ExportModel.status.is_in(ExportStatus.QUEUED.value, ExportStatus.FAILED.value),
-        )
-    except UpdateError as exc:
-        if not conditional_failure(exc):
-            raise
+    export = export_rows.get_export(project_id, export_id)
+    if export is None:
+        raise NotFound(f"export {export_id} of project {project_id}")
+    if not export_rows.start_running(export, now_ms()):
         return export
     fmt = ExportFormat(export.format)
     sink = S3Sink(get_settings().exports_bucket, export.s3_key, WRITERS[fmt].content_type)
     try:
-        project = ProjectModel.get(export.user_id, project_id)
+        project = get_project(export.user_id, project_id)
+        if project is None:
+            raise NotFound(f"project {project_id}")
         summary = write_export(fmt, _with_progress(export, finished_items(project_id)), export_schema(project), sink)
         size = sink.complete()
     except Exception as exc:
         sink.abort()
-        export.update(
-            actions=[
-                ExportModel.status.set(ExportStatus.FAILED.value),
-                ExportModel.error.set(f"{type(exc).__name__}: {exc}"[:_ERROR_CHARS]),
-                ExportModel.finished_at.set(now_ms()),
-            ]
-        )
+        export_rows.mark_failed(export, f"{type(exc).__name__}: {exc}"[:_ERROR_CHARS], now_ms())
         raise
-    export.update(
-        actions=[
-            ExportModel.status.set(ExportStatus.DONE.value),
-            ExportModel.item_count.set(summary.items),
-            ExportModel.size_bytes.set(size),
-            ExportModel.summary.set(summary.to_dict()),
-            ExportModel.finished_at.set(now_ms()),
-            ExportModel.error.remove(),
-        ]
-    )
+    export_rows.mark_done(export, items=summary.items, size_bytes=size, summary=summary.to_dict(), now=now_ms())
+    count(BusinessMetric.EXPORTED_ITEMS, summary.items)
     return export

@@ -18,7 +18,7 @@ from bytebridge.annotations import (
     SingleChoiceAnswer,
 )
 from bytebridge.consensus.geometry import rotated_corners
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import png_bitmap, rle_bounds, rle_decode
 from bytebridge.exports.model import ExportItem
 from bytebridge.exports.writer import NodeAnswer, file_name, image_size

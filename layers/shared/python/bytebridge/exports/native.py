@@ -3,7 +3,7 @@ bytebridge.annotations form) with its node's task type. Nothing is dropped, so n
 
 import json
 
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.model import ExportItem
 from bytebridge.exports.writer import Writer
 

@@ -4,17 +4,23 @@ COPY_BYTES chunks. Memory stays bounded however many items the export has."""
 
 import shutil
 import tempfile
-from typing import BinaryIO
+from typing import IO, Protocol
 
 SPOOL_BYTES = 8 * 1024 * 1024
 COPY_BYTES = 1024 * 1024
 
 
-def spool() -> BinaryIO:
+class Sink(Protocol):
+    """What the export writers write to: any binary file opened for writing, or an S3Sink (write only)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def spool() -> tempfile.SpooledTemporaryFile[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # closed by drain()
 
 
-def drain(source: BinaryIO, sink: BinaryIO) -> int:
+def drain(source: IO[bytes], sink: Sink) -> int:
     """Copy everything spooled to the sink, close the spool; returns the bytes copied."""
     size = source.tell()
     source.seek(0)

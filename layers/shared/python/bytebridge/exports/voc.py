@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from bytebridge.annotations import BoxAnswer, CuboidAnswer, PolygonAnswer, RotatedBoxAnswer, SegmentationAnswer
 from bytebridge.consensus.geometry import rotated_corners
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_bounds
 from bytebridge.exports.model import ExportItem
 from bytebridge.exports.writer import NodeAnswer, file_name, image_size

@@ -4,13 +4,15 @@ spooled (bytebridge.exports.spool); in memory, only COCO's category table grows 
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import BinaryIO, ClassVar
+from typing import ClassVar
 
 from pydantic import BaseModel, ValidationError
 
 from bytebridge.annotations import ImageAnswer, TaskType, parse_answer
-from bytebridge.exports.capabilities import ExportFormat, Support, capability
+from bytebridge.enums import ExportFormat
+from bytebridge.exports.capabilities import Support, capability
 from bytebridge.exports.model import ExportItem, ExportSchema, ExportSummary
+from bytebridge.exports.spool import Sink
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Writer(ABC):
     extension: ClassVar[str]
     content_type: ClassVar[str]
 
-    def __init__(self, sink: BinaryIO, schema: ExportSchema):
+    def __init__(self, sink: Sink, schema: ExportSchema):
         self.sink = sink
         self.schema = schema
         self.summary = ExportSummary(self.format.value)

@@ -11,9 +11,9 @@ the member count or an offset passes the classic limits. Archives read back with
 import struct
 import time
 import zlib
-from typing import BinaryIO
 
-from bytebridge.exports.spool import drain, spool
+from bytebridge.clock import now_s
+from bytebridge.exports.spool import Sink, drain, spool
 
 _DEFLATED = 8
 _UTF8_NAMES = 0x800
@@ -29,12 +29,12 @@ def _dos_time(now: float) -> tuple[int, int]:
 
 
 class ZipStream:
-    def __init__(self, sink: BinaryIO, level: int = 6):
+    def __init__(self, sink: Sink, level: int = 6):
         self._sink = sink
         self._level = level
         self._offset = 0
         self._count = 0
-        self._time, self._date = _dos_time(time.time())
+        self._time, self._date = _dos_time(now_s())
         self._central = spool()
 
     def _write(self, data: bytes) -> None:

@@ -38,6 +38,8 @@ def holds(condition: Condition, answer: dict) -> bool:
         return condition.value in labels
     if kind is C.LABEL_ABSENT:
         return condition.value not in labels
+    # shapeCount, the one type left: bytebridge.flows.rules only passes one with both op and count.
+    assert condition.op is not None and condition.count is not None, "shapeCount needs op and count"
     count = len(labels) if condition.value is None else labels.count(condition.value)
     return _COMPARE[condition.op](count, condition.count)
 

@@ -5,13 +5,10 @@ timestamp window and replay protection (across all endpoints). Secrets never lea
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import PutError
-
 from bytebridge import signing
-from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.replay import SeenRequestModel
+from bytebridge.dal.accounts import AccountModel, active_secrets, get_account
+from bytebridge.dal.replay import remember_request
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.logic.accounts import active_secrets, get_account
 from bytebridge.settings import get_settings
 
 MAX_TIMESTAMP_DIGITS = 15  # epoch ms has 13 digits until the year 2286
@@ -69,15 +66,10 @@ def authenticate(headers: dict[str, str], body: str, user_id: str, now_ms: int) 
 
 def _remember(user_id: str, signed: SignedRequest, now_ms: int, window_ms: int) -> None:
     """Accept each signature once: a replay inside the window (to any endpoint) is refused."""
-    seen = SeenRequestModel(
+    if not remember_request(
         user_id,
         signed.request_sign.upper(),
-        timestamp=int(signed.timestamp),
-        expires_at=datetime.fromtimestamp((now_ms + 2 * window_ms) / 1000, tz=UTC),
-    )
-    try:
-        seen.save(condition=SeenRequestModel.request_sign.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ApiError(ErrorCode.SIGNATURE_FAILED, "this signed request was already used") from exc
-        raise
+        int(signed.timestamp),
+        datetime.fromtimestamp((now_ms + 2 * window_ms) / 1000, tz=UTC),
+    ):
+        raise ApiError(ErrorCode.SIGNATURE_FAILED, "this signed request was already used")

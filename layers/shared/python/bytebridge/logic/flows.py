@@ -1,20 +1,18 @@
 """Task flows of the signed client API: set (draft only), retrieve, templates, gold tasks; and freezing the flow
 when a project is opened (a documented one-task project gets its one-node flow then)."""
 
-from pynamodb.exceptions import TransactWriteError
-
 from bytebridge import ids
+from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms, transact_write
-from bytebridge.dal.flows import FlowModel, load_flow
-from bytebridge.dal.gold import GoldModel
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.dal.flows import find_version, save_version
+from bytebridge.dal.gold import add_gold
+from bytebridge.dal.projects import ProjectModel, get_live_project
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.answers import AnswerError, check_answer
 from bytebridge.flows.model import Flow, TaskNode
 from bytebridge.flows.rules import FlowError, branch_count, check_flow
+from bytebridge.flows.store import load_flow
 from bytebridge.flows.templates import TEMPLATES, documented_flow
-from bytebridge.logic.projects import conditional_failure, get_live_project
 from bytebridge.logic.resources import check_links
 from bytebridge.models.flows_api import (
     FlowData,
@@ -27,7 +25,6 @@ from bytebridge.models.flows_api import (
 )
 
 DOCUMENTED = "documented"
-P = ProjectModel
 
 
 def project_documented_flow(project: ProjectModel) -> Flow:
@@ -50,31 +47,10 @@ def current_flow(project: ProjectModel) -> tuple[Flow, str]:
 def _save(project: ProjectModel, flow: Flow, origin: str, *, draft_only: bool) -> int:
     """A new immutable version, and the project pointing at it, in one transaction."""
     version = (project.flow_version or 0) + 1
-    row = FlowModel(
-        project.project_id, version, user_id=project.user_id, definition=flow.dump(), origin=origin, created_at=now_ms()
-    )
-    unchanged = (
-        P.flow_version.does_not_exist() if project.flow_version is None else P.flow_version == project.flow_version
-    )
-    condition = unchanged & (P.status == ProjectStatus.DRAFT.value) if draft_only else unchanged
-    try:
-        with transact_write() as tx:
-            tx.save(row, condition=FlowModel.version.does_not_exist())
-            tx.update(
-                project,
-                actions=[P.flow_version.set(version), P.flow_origin.set(origin), P.updated_at.set(now_ms())],
-                condition=condition,
-                add_version_condition=False,
-            )
-    except TransactWriteError as exc:
-        if not conditional_failure(exc):
-            raise
+    if not save_version(project, version, flow.dump(), origin, now_ms(), draft_only=draft_only):
         if get_live_project(project.user_id, project.project_id).status_enum.opened:
-            raise ApiError(ErrorCode.MODIFY_AFTER_OPEN) from None
-        raise ApiError(
-            ErrorCode.PROJECT_UPDATE_FAILED, "the flow was changed meanwhile: retrieve it and retry"
-        ) from None
-    project.flow_version, project.flow_origin = version, origin
+            raise ApiError(ErrorCode.MODIFY_AFTER_OPEN)
+        raise ApiError(ErrorCode.PROJECT_UPDATE_FAILED, "the flow was changed meanwhile: retrieve it and retry")
     return version
 
 
@@ -130,10 +106,9 @@ def retrieve_flow(account: AccountModel, params: RetrieveFlowParams) -> FlowData
         flow, origin = current_flow(project)
         version = project.flow_version if origin != DOCUMENTED or project.status_enum.opened else None
         return _data(project, flow, version, origin)
-    try:
-        row = FlowModel.get(project.project_id, params.flow_version, consistent_read=True)
-    except FlowModel.DoesNotExist:
-        raise ApiError(ErrorCode.QUERY_FAILED, f"no flow version {params.flow_version}") from None
+    row = find_version(project.project_id, params.flow_version)
+    if row is None:
+        raise ApiError(ErrorCode.QUERY_FAILED, f"no flow version {params.flow_version}")
     return _data(project, Flow.model_validate(row.definition), row.version, row.origin)
 
 
@@ -165,19 +140,9 @@ def submit_gold(account: AccountModel, params: SubmitGoldParams) -> SubmitGoldDa
         except AnswerError as exc:
             raise ApiError(ErrorCode.PARAMETER_INVALID, f"items[{position}].answer: {exc}") from None
     now = now_ms()
-    rows = [
-        GoldModel(
-            project.project_id,
-            "g" + ids.new_item_id(now, position)[1:],
-            node_id=node.id,
-            resource_type=kind.value,
-            url=entry.resource_url,
-            answer=answer,
-            created_at=now,
-        )
+    entries = [
+        ("g" + ids.new_item_id(now, position)[1:], entry.resource_url, answer)
         for position, (entry, answer) in enumerate(zip(params.items, answers, strict=True))
     ]
-    with GoldModel.batch_write() as batch:
-        for row in rows:
-            batch.save(row)
+    rows = add_gold(project.project_id, node.id, kind.value, entries, now)
     return SubmitGoldData(project_id=project.project_id, node_id=node.id, gold_ids=[row.gold_id for row in rows])

@@ -7,16 +7,22 @@ the loser re-reads and is answered from the new status.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
-from bytebridge.dal.accounts import AccountModel, CreditState
-from bytebridge.dal.base import now_ms, transact_write
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import AccountModel
+from bytebridge.dal.projects import (
+    ProjectModel,
+    get_live_project,
+    mark_deleted,
+    move_status,
+    release_start_lock,
+    take_start_lock,
+)
 from bytebridge.engine.launch import launch_wave
 from bytebridge.engine.progress import complete_if_done
+from bytebridge.enums import CreditState, ProjectStatus
 from bytebridge.errors import NO_LIVE_RESOURCES_MESSAGE, ApiError, ErrorCode
 from bytebridge.logic.flows import freeze_flow
-from bytebridge.logic.projects import ProjectConfig, conditional_failure, get_live_project, release_name
+from bytebridge.logic.projects import ProjectConfig
 from bytebridge.models.client_api import AlterStateData, AlterStateParams, AlterType
 
 S = ProjectStatus
@@ -87,46 +93,21 @@ def start_lock(project: ProjectModel) -> Iterator[int]:
     Code 18 while another start holds it; it expires by itself if its holder dies."""
     now = now_ms()
     until = now + START_LOCK_MS
-    free = ProjectModel.start_lock_until.does_not_exist() | (ProjectModel.start_lock_until < now)
-    try:
-        project.update(
-            actions=[ProjectModel.start_lock_until.set(until)],
-            condition=free & (ProjectModel.status == project.status),
-            add_version_condition=False,
-        )
-    except UpdateError as exc:
-        if not conditional_failure(exc):
-            raise
+    if not take_start_lock(project, until, now):
         if get_live_project(project.user_id, project.project_id).status != project.status:
-            raise _StatusChanged from exc
-        raise ApiError(ErrorCode.CHECKING_STATUS, "another start of this project is in progress") from exc
+            raise _StatusChanged
+        raise ApiError(ErrorCode.CHECKING_STATUS, "another start of this project is in progress")
     try:
         yield until
     finally:
-        try:  # only if still ours: after expiry another start may hold it
-            project.update(
-                actions=[ProjectModel.start_lock_until.remove()],
-                condition=ProjectModel.start_lock_until == until,
-                add_version_condition=False,
-            )
-        except UpdateError as exc:
-            if not conditional_failure(exc):
-                raise
+        release_start_lock(project, until)  # only if still ours: after expiry another start may hold it
 
 
-def _move(project: ProjectModel, to: ProjectStatus, *, condition=None) -> None:
-    """Set the status if it is still the one we read (plus `condition`), else _StatusChanged."""
-    guard = ProjectModel.status == project.status
-    try:
-        project.update(
-            actions=[ProjectModel.status.set(to.value), ProjectModel.updated_at.set(now_ms())],
-            condition=guard if condition is None else guard & condition,
-            add_version_condition=False,
-        )
-    except UpdateError as exc:
-        if conditional_failure(exc):
-            raise _StatusChanged from exc
-        raise
+def _move(project: ProjectModel, to: ProjectStatus, *, lock: int | None = None) -> None:
+    """Set the status if it is still the one we read (and, with `lock`, the start lock is still that one),
+    else _StatusChanged."""
+    if not move_status(project, to, now_ms(), lock=lock):
+        raise _StatusChanged
 
 
 def _start(account: AccountModel, project: ProjectModel) -> None:
@@ -139,7 +120,7 @@ def _start(account: AccountModel, project: ProjectModel) -> None:
     with start_lock(project) as token:
         if not resume:
             freeze_flow(project)  # what the items will walk: fixed from review on (code 28 for changes)
-        _move(project, S.IN_PROGRESS if resume else S.CHECKING, condition=ProjectModel.start_lock_until == token)
+        _move(project, S.IN_PROGRESS if resume else S.CHECKING, lock=token)
     if resume:
         launch_wave(get_live_project(account.user_id, project.project_id))
         complete_if_done(account.user_id, project.project_id)  # its last items may have finished while paused
@@ -160,16 +141,5 @@ def _delete(account: AccountModel, project: ProjectModel) -> None:
     status = project.status_enum
     if status in _DELETE_REFUSALS:
         raise ApiError(_DELETE_REFUSALS[status], f"a {status} project cannot be deleted")
-    try:
-        with transact_write() as tx:
-            tx.update(
-                project,
-                actions=[ProjectModel.status.set(S.DELETED.value), ProjectModel.updated_at.set(now_ms())],
-                condition=ProjectModel.status == project.status,
-                add_version_condition=False,
-            )
-            release_name(tx, project)
-    except TransactWriteError as exc:
-        if conditional_failure(exc):
-            raise _StatusChanged from exc
-        raise
+    if not mark_deleted(project, now_ms()):
+        raise _StatusChanged

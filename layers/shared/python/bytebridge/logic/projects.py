@@ -6,15 +6,19 @@ account's projectId is simply not found (code 8), exactly like one that never ex
 
 from dataclasses import dataclass, replace
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
-
 from bytebridge import ids
-from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms, transact_write
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import OptionMap, ProjectModel, ProjectStatus
-from bytebridge.dal.unique_keys import UniqueKeyModel, project_name_key
+from bytebridge.clock import now_ms
+from bytebridge.dal.accounts import AccountModel, refresh_account
+from bytebridge.dal.errors import ConditionFailed
+from bytebridge.dal.items import uploaded_between
+from bytebridge.dal.projects import (
+    ProjectModel,
+    create_numbered,
+    get_live_project,
+    name_owner,
+    update_draft_config,
+)
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.exports.downloads import latest_download
 from bytebridge.models.client_api import (
@@ -33,16 +37,9 @@ from bytebridge.models.client_api import (
     SetProjectData,
     SetProjectParams,
 )
+from bytebridge.models.windows import time_window
 
 _SEQ_ATTEMPTS = 5  # creates racing for the same account's project number retry this often
-MAX_TIME_MS = 10**13 - 1  # item ids carry 13-digit times (ids.new_item_id)
-
-
-def conditional_failure(exc: PynamoDBException) -> bool:
-    """True if a write was refused by its condition (as opposed to failing)."""
-    if isinstance(exc, TransactWriteError):
-        return any(r is not None and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons)
-    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 # ProjectSettings (wire) field -> ProjectConfig field
@@ -118,7 +115,7 @@ class ProjectConfig:
         return None
 
     def attributes(self) -> dict:
-        """ProjectModel attribute values."""
+        """ProjectModel attribute values (options as plain values)."""
         return {
             "name": self.name,
             "type": self.type,
@@ -126,15 +123,8 @@ class ProjectConfig:
             "instruction": self.instruction,
             "question": self.question,
             "target": self.target,
-            "options": [OptionMap(value=value) for value in self.options],
+            "options": list(self.options),
         }
-
-    def update_actions(self) -> list:
-        actions = []
-        for name, value in self.attributes().items():
-            attribute = getattr(ProjectModel, name)
-            actions.append(attribute.remove() if value is None else attribute.set(value))
-        return actions
 
     def data(self, project_id: str, written_ms: int) -> ProjectConfigData:
         """The documented create/setProject data ("created" is when this configuration was written)."""
@@ -157,37 +147,6 @@ def require_valid(config: ProjectConfig, code: ErrorCode) -> None:
         raise ApiError(code, problem)
 
 
-def get_live_project(user_id: str, project_id: str) -> ProjectModel:
-    """The signer's project; code 8 if it does not exist, is another account's, or was deleted."""
-    try:
-        project = ProjectModel.get(user_id, project_id, consistent_read=True)
-    except ProjectModel.DoesNotExist:
-        raise ApiError(ErrorCode.PROJECT_NOT_FOUND) from None
-    if project.status == ProjectStatus.DELETED:
-        raise ApiError(ErrorCode.PROJECT_NOT_FOUND)
-    return project
-
-
-def _name_owner(user_id: str, name: str) -> str | None:
-    try:
-        return UniqueKeyModel.get(project_name_key(user_id, name), consistent_read=True).owner
-    except UniqueKeyModel.DoesNotExist:
-        return None
-
-
-def release_name(tx: TransactWrite, project: ProjectModel) -> None:
-    """Drop the project's name claim inside `tx` (a rename or a delete), so the name can be used again."""
-    claim = UniqueKeyModel(project_name_key(project.user_id, project.name))
-    tx.delete(claim, condition=(UniqueKeyModel.owner == project.project_id) | UniqueKeyModel.key.does_not_exist())
-
-
-def _seq_unchanged(account: AccountModel):
-    current = account.project_seq or 0
-    if current:
-        return AccountModel.project_seq == current
-    return AccountModel.project_seq.does_not_exist() | (AccountModel.project_seq == 0)
-
-
 def create_project(account: AccountModel, params: CreateProjectParams) -> ProjectConfigData:
     """Create a draft project numbered by the account's project_seq. The project, its name claim and the
     counter are written in one transaction: a taken name (7) or a failed write leaves no trace."""
@@ -196,23 +155,15 @@ def create_project(account: AccountModel, params: CreateProjectParams) -> Projec
     for _ in range(_SEQ_ATTEMPTS):
         now = now_ms()
         seq = (account.project_seq or 0) + 1
-        project = ProjectModel(
-            account.user_id, ids.new_project_id(seq), created_at=now, updated_at=now, **config.attributes()
-        )
-        claim = UniqueKeyModel(project_name_key(account.user_id, config.name), owner=project.project_id)
+        project_id = ids.new_project_id(seq)
         try:
-            with transact_write() as tx:
-                tx.save(project, condition=ProjectModel.project_id.does_not_exist())
-                tx.save(claim, condition=UniqueKeyModel.key.does_not_exist())
-                tx.update(account, actions=[AccountModel.project_seq.set(seq)], condition=_seq_unchanged(account))
-        except TransactWriteError as exc:
-            if not conditional_failure(exc):
-                raise
-            if _name_owner(account.user_id, config.name) is not None:
+            create_numbered(account, project_id, seq, config.attributes(), now)
+        except ConditionFailed:
+            if name_owner(account.user_id, config.name) is not None:
                 raise ApiError(ErrorCode.PROJECT_CREATE_FAILED, "projectName is used by another project") from None
-            account.refresh(consistent_read=True)  # another create took this number: take the next one
+            refresh_account(account)  # another create took this number: take the next one
             continue
-        return config.data(project.project_id, now)
+        return config.data(project_id, now)
     raise RuntimeError(f"project_seq of {account.user_id} kept changing")
 
 
@@ -225,24 +176,13 @@ def update_project(account: AccountModel, params: SetProjectParams) -> SetProjec
     config = ProjectConfig.of(project).merged(params)
     require_valid(config, ErrorCode.PROJECT_UPDATE_FAILED)
     now = now_ms()
-    actions = [*config.update_actions(), ProjectModel.updated_at.set(now)]
-    still_draft = ProjectModel.status == ProjectStatus.DRAFT.value
     try:
-        if config.name == project.name:
-            project.update(actions=actions, condition=still_draft, add_version_condition=False)
-        else:
-            new_claim = UniqueKeyModel(project_name_key(account.user_id, config.name), owner=project.project_id)
-            with transact_write() as tx:
-                release_name(tx, project)
-                tx.save(new_claim, condition=UniqueKeyModel.key.does_not_exist())
-                tx.update(project, actions=actions, condition=still_draft, add_version_condition=False)
-    except (UpdateError, TransactWriteError) as exc:
-        if not conditional_failure(exc):
-            raise
+        update_draft_config(project, config.attributes(), now)
+    except ConditionFailed:
         # Something changed since the read: say what, from the current state.
         if get_live_project(account.user_id, project.project_id).status_enum.opened:
             raise ApiError(ErrorCode.MODIFY_AFTER_OPEN) from None
-        if _name_owner(account.user_id, config.name) not in (None, project.project_id):
+        if name_owner(account.user_id, config.name) not in (None, project.project_id):
             raise ApiError(ErrorCode.PROJECT_UPDATE_FAILED, "projectName is used by another project") from None
         raise
     data = config.data(project.project_id, now)
@@ -280,13 +220,9 @@ class Progress:
     @classmethod
     def of_window(cls, project_id: str, start_ms: int, end_ms: int) -> "Progress":
         """Counts over the items uploaded in [start_ms, end_ms]: a key-range query (item ids sort by time)."""
-        low, high = ids.item_id_range(start_ms, end_ms)
         progress = cls()
-        for item in ItemModel.query(
-            project_id,
-            ItemModel.item_id.between(low, high),
-            consistent_read=True,
-            attributes_to_get=["item_id", "status", "delivered_at", "cost_cents"],
+        for item in uploaded_between(
+            project_id, start_ms, end_ms, attributes=["item_id", "status", "delivered_at", "cost_cents"]
         ):
             progress.items += 1
             progress.not_started += item.status == ItemStatus.NOT_STARTED
@@ -297,29 +233,6 @@ class Progress:
             progress.spent_cents += item.cost_cents or 0
         progress.completed = progress.success + progress.failed
         return progress
-
-
-def _time_filter(value: int | str | None, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_TIME_MS)):
-            raise ApiError(ErrorCode.QUERY_FAILED, f"{name} must be epoch milliseconds (digits)")
-        value = int(value)
-    if not 0 <= value <= MAX_TIME_MS:
-        raise ApiError(ErrorCode.QUERY_FAILED, f"{name} must be epoch milliseconds between 0 and {MAX_TIME_MS}")
-    return value
-
-
-def time_window(start_time: int | str | None, end_time: int | str | None) -> tuple[int, int] | None:
-    """The inclusive [start, end] ms window a retrieve asks for, or None for the whole project (code 26)."""
-    start, end = _time_filter(start_time, "startTime"), _time_filter(end_time, "endTime")
-    if start is None and end is None:
-        return None
-    start, end = start or 0, MAX_TIME_MS if end is None else end
-    if start > end:
-        raise ApiError(ErrorCode.QUERY_FAILED, "startTime is after endTime")
-    return start, end
 
 
 def extra_info(project: ProjectModel) -> ExtraInfo:

@@ -2,15 +2,13 @@
 
 from urllib.parse import unquote, urlsplit
 
-from pynamodb.exceptions import UpdateError
-
 from bytebridge import ids
+from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.items import ItemModel, ItemStatus, ResourceType
-from bytebridge.dal.projects import ProjectModel, ProjectStatus
+from bytebridge.dal.items import add_resources, delete_rows
+from bytebridge.dal.projects import count_uploads, get_live_project
+from bytebridge.enums import ProjectStatus, ResourceType
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.logic.projects import conditional_failure, get_live_project
 from bytebridge.models.client_api import (
     MAX_URL_LENGTH,
     RESOURCE_EXTENSIONS,
@@ -78,12 +76,6 @@ def check_links(resource_type: str, urls: list[str]) -> ResourceType:
     return kind
 
 
-def _delete_items(items: list[ItemModel]) -> None:
-    with ItemModel.batch_write() as batch:
-        for item in items:
-            batch.delete(item)
-
-
 def submit_resources(account: AccountModel, params: SubmitResourceParams) -> SubmitResourceData:
     """Add one item per link, then count them on the project in one conditional update. If the project
     left the upload statuses meanwhile, the items are taken back and the call answers 25 (or 8)."""
@@ -92,40 +84,17 @@ def submit_resources(account: AccountModel, params: SubmitResourceParams) -> Sub
         raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, f"a {project.status} project takes no uploads")
     kind = check_links(params.resource_type, params.resource_urls)
     now = now_ms()
-    items = [
-        ItemModel(
-            project.project_id,
-            ids.new_item_id(now, position),
-            user_id=account.user_id,
-            resource_type=kind.value,
-            url=url,
-            status=ItemStatus.NOT_STARTED.value,
-            created_at=now,
-            updated_at=now,
-        )
-        for position, url in enumerate(params.resource_urls)
-    ]
-    with ItemModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    count = len(items)
+    entries = [(ids.new_item_id(now, position), url) for position, url in enumerate(params.resource_urls)]
+    items = add_resources(project.project_id, account.user_id, kind.value, entries, now)
     try:
-        project.update(
-            actions=[
-                ProjectModel.item_count.add(count),
-                ProjectModel.not_started_count.add(count),
-                ProjectModel.resources_submitted.add(count),
-                ProjectModel.updated_at.set(now),
-            ],
-            condition=ProjectModel.status.is_in(*(status.value for status in UPLOAD_STATUSES)),
-            add_version_condition=False,
-        )
-    except UpdateError as exc:
-        _delete_items(items)
-        if conditional_failure(exc):
-            get_live_project(account.user_id, project.project_id)  # 8 if it was deleted meanwhile
-            raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, "the project left the upload statuses") from exc
+        counted = count_uploads(project, len(items), now, UPLOAD_STATUSES)
+    except Exception:
+        delete_rows(items)
         raise
+    if not counted:
+        delete_rows(items)
+        get_live_project(account.user_id, project.project_id)  # 8 if it was deleted meanwhile
+        raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, "the project left the upload statuses")
     urls = list(params.resource_urls)
     return SubmitResourceData(
         project_id=project.project_id,
@@ -134,23 +103,3 @@ def submit_resources(account: AccountModel, params: SubmitResourceParams) -> Sub
         resource_data=urls,
         created=now // 1000,
     )
-
-
-def purge_unstarted_items(project: ProjectModel) -> int:
-    """Remove the items no one has started (their files were purged: "上传文件后长期未启动,我们将清除临时存储的
-    文件") and take them off the counters. resources_submitted stays, so a later start answers code 10's
-    second text rather than 11. Returns how many were removed."""
-    unstarted = ItemModel.status == ItemStatus.NOT_STARTED.value
-    items = list(ItemModel.query(project.project_id, filter_condition=unstarted, consistent_read=True))
-    if not items:
-        return 0
-    _delete_items(items)
-    project.update(
-        actions=[
-            ProjectModel.item_count.add(-len(items)),
-            ProjectModel.not_started_count.add(-len(items)),
-            ProjectModel.updated_at.set(now_ms()),
-        ],
-        add_version_condition=False,
-    )
-    return len(items)

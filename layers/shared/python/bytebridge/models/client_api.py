@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringC
 from pydantic.alias_generators import to_camel
 
 from bytebridge.annotations import TaskType
-from bytebridge.dal.items import ResourceType
+from bytebridge.enums import ResourceType
 
 
 class ProjectType(StrEnum):

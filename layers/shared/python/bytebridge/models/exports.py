@@ -3,8 +3,7 @@ envelope out). The download itself is retrieveProject's extraInfo.downloadResult
 
 from pydantic import Field
 
-from bytebridge.dal.exports import ExportStatus
-from bytebridge.exports.capabilities import ExportFormat
+from bytebridge.enums import ExportFormat, ExportStatus
 from bytebridge.models.client_api import ProjectId, SignedBody, SuccessEnvelope, _Wire
 
 

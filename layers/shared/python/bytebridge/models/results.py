@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt, StrictStr, StringConstraints
 
-from bytebridge.dal.items import Acceptance, ItemStatus
+from bytebridge.enums import Acceptance, ItemStatus
 from bytebridge.models.client_api import ProjectId, SignedBody, SuccessEnvelope, _Wire
 
 MAX_PAGE = 100

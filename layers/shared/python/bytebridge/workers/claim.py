@@ -10,15 +10,16 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bytebridge.dal.flows import load_flow
-from bytebridge.dal.items import ItemModel, ItemStatus
-from bytebridge.dal.projects import ProjectStatus
-from bytebridge.dal.workers import WorkerModel, WorkerStatus
-from bytebridge.delivery.lookup import find_project
+from bytebridge.dal.items import get_item
+from bytebridge.dal.projects import find_project
+from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.queues import FAMILY_NAMES, family_queue_url
 from bytebridge.engine.state import TaskMessage
+from bytebridge.enums import ItemStatus, ProjectStatus, WorkerStatus
 from bytebridge.flows.model import TaskNode
+from bytebridge.flows.store import load_flow
 from bytebridge.models.worker_api import MAX_WAIT_SECONDS
+from bytebridge.observability import BusinessMetric, count
 from bytebridge.settings import get_settings
 from bytebridge.workers import gold, tasks
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
@@ -72,10 +73,7 @@ class _Claimer:
             return None
         slot, token = task_message.task, task_message.task_token
         project = self._project(slot.project_id)
-        try:
-            item = ItemModel.get(slot.project_id, slot.item_id, consistent_read=True)
-        except ItemModel.DoesNotExist:
-            item = None
+        item = get_item(slot.project_id, slot.item_id)
         current = (
             project is not None
             and project.status != ProjectStatus.DELETED
@@ -143,7 +141,9 @@ def claim(worker: WorkerModel, families: list[str] | None, wait_seconds: int) ->
                 continue
             received, examined = True, examined + 1
             if (claimed := claimer.take(family, queue_url, message)) is not None:
+                count(BusinessMetric.CLAIMS_SERVED)
                 return claimed
         if not received and time.monotonic() >= deadline:
             break
+    count(BusinessMetric.CLAIMS_EMPTY)
     return None

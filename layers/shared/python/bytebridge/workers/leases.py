@@ -1,15 +1,11 @@
 """A lease: the judgment row an annotator holds while working a task, and the assignment handle pointing at it."""
 
 import secrets
-from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError
-
-from bytebridge.dal.base import now_ms, transact_write
-from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key, judgment_key
+from bytebridge.clock import now_ms
+from bytebridge.dal.judgments import open_claim
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.flows.model import TaskNode
-from bytebridge.logic.projects import conditional_failure
 from bytebridge.settings import get_settings
 
 KEEP_ASSIGNMENT_MS = 14 * 24 * 3600 * 1000  # late calls on an old assignment are still answered meaningfully
@@ -35,14 +31,11 @@ def lease(
     lease_until = now + get_settings().lease_seconds * 1000
     assignment_id = f"a_{secrets.token_urlsafe(18)}"
     data_token = secrets.token_urlsafe(24)
-    key = judgment_key(round_, step, node.id, worker.worker_id)
-    row = JudgmentModel(
-        item_key(project_id, item_id),
-        key,
+    opened = open_claim(
         project_id=project_id,
         item_id=item_id,
         node_id=node.id,
-        round=round_,
+        round_=round_,
         step=step,
         flow_version=flow_version,
         worker_id=worker.worker_id,
@@ -50,26 +43,13 @@ def lease(
         gold=is_gold,
         claimed_at=now,
         lease_until=lease_until,
+        data_token=data_token,
         task_token=token,
         queue_url=queue_url,
         receipt_handle=message["ReceiptHandle"] if message else None,
         message_body=message["Body"] if message else None,
-        data_token=data_token,
+        keep_assignment_ms=KEEP_ASSIGNMENT_MS,
     )
-    handle = AssignmentModel(
-        assignment_id,
-        worker_id=worker.worker_id,
-        item_key=row.item_key,
-        judgment_key=key,
-        created_at=now,
-        expires_at=timedelta(milliseconds=KEEP_ASSIGNMENT_MS),
-    )
-    try:
-        with transact_write() as tx:
-            tx.save(row, condition=JudgmentModel.judgment_key.does_not_exist())
-            tx.save(handle, condition=AssignmentModel.assignment_id.does_not_exist())
-    except TransactWriteError as exc:
-        if conditional_failure(exc):
-            return None
-        raise
+    if not opened:
+        return None
     return assignment_id, data_token, lease_until

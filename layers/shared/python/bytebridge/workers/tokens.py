@@ -6,8 +6,8 @@ import hashlib
 import hmac
 import secrets
 
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal.workers import WorkerModel, get_worker
+from bytebridge.dal.workers import create_worker as store_worker
 from bytebridge.ids import new_id
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 
@@ -20,9 +20,7 @@ def create_worker(name: str) -> tuple[str, str]:
     """A new annotator; returns (workerId, token). The token is shown once and never stored."""
     worker_id = new_id("w")
     secret = secrets.token_urlsafe(32)
-    WorkerModel(worker_id, name=name, token_hash=_hash(secret), created_at=now_ms()).save(
-        condition=WorkerModel.worker_id.does_not_exist()
-    )
+    store_worker(worker_id, name, _hash(secret))
     return worker_id, f"{worker_id}.{secret}"
 
 
@@ -32,10 +30,7 @@ def authenticate(authorization: str | None) -> WorkerModel:
     worker_id, _, secret = token.strip().partition(".")
     if scheme.lower() != "bearer" or not worker_id or not secret:
         raise WorkerError(WorkerErrorCode.UNAUTHORIZED, "send Authorization: Bearer <annotator token>")
-    try:
-        worker = WorkerModel.get(worker_id, consistent_read=True)
-    except WorkerModel.DoesNotExist:
-        worker = None
+    worker = get_worker(worker_id)
     expected = worker.token_hash if worker else _hash("")
     if not hmac.compare_digest(_hash(secret), expected) or worker is None:
         raise WorkerError(WorkerErrorCode.UNAUTHORIZED, "unknown annotator token")

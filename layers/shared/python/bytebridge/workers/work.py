@@ -7,49 +7,46 @@ re-issued or ended) is refused and changes nothing."""
 import hmac
 import logging
 
-from pynamodb.exceptions import DeleteError
-
 from bytebridge.aws import s3_presigner
-from bytebridge.dal.base import now_ms
-from bytebridge.dal.flows import load_flow
-from bytebridge.dal.gold import GoldModel
-from bytebridge.dal.items import ItemModel
-from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, JudgmentStatus
-from bytebridge.dal.workers import WorkerModel
-from bytebridge.delivery.conditional import update_if
+from bytebridge.clock import now_ms
+from bytebridge.dal import judgments
+from bytebridge.dal.base import reread
+from bytebridge.dal.gold import get_gold
+from bytebridge.dal.items import item_url
+from bytebridge.dal.judgments import JudgmentModel
+from bytebridge.dal.workers import WorkerModel, count_submitted
+from bytebridge.enums import JudgmentStatus
 from bytebridge.flows.answers import AnswerError, check_answer
-from bytebridge.logic.projects import conditional_failure
+from bytebridge.flows.store import load_flow
 from bytebridge.settings import get_settings
 from bytebridge.workers import gold, tasks
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 
 log = logging.getLogger(__name__)
-J = JudgmentModel
 DATA_LINK_SECONDS = 300  # the presigned link the data URL redirects to
 
 
+def _held(assignment_id: str, worker_id: str | None = None) -> JudgmentModel | None:
+    """The judgment row an assignment handle points at; None if either is gone, or (with `worker_id`) the
+    handle is another annotator's."""
+    handle = judgments.get_assignment(assignment_id)
+    if handle is None or (worker_id is not None and handle.worker_id != worker_id):
+        return None
+    return judgments.get_judgment(handle.item_key, handle.judgment_key)
+
+
 def _row(worker: WorkerModel, assignment_id: str) -> JudgmentModel:
-    try:
-        handle = AssignmentModel.get(assignment_id, consistent_read=True)
-        if handle.worker_id != worker.worker_id:  # another annotator's: as if it did not exist
-            raise AssignmentModel.DoesNotExist
-        row = JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
-    except (AssignmentModel.DoesNotExist, JudgmentModel.DoesNotExist):
-        raise WorkerError(WorkerErrorCode.NOT_FOUND, f"no assignment {assignment_id}") from None
+    row = _held(assignment_id, worker.worker_id)  # another annotator's: as if it did not exist
+    if row is None:
+        raise WorkerError(WorkerErrorCode.NOT_FOUND, f"no assignment {assignment_id}")
     if row.assignment_id != assignment_id:  # given back (skip=false) and claimed again: the new claim holds it
         raise WorkerError(WorkerErrorCode.EXPIRED, "this assignment was replaced by a newer claim of the task")
     return row
 
 
-def _open(row: JudgmentModel):
-    return (
-        (J.status == JudgmentStatus.CLAIMED.value) & (J.assignment_id == row.assignment_id) & (J.lease_until > now_ms())
-    )
-
-
 def _refuse(row: JudgmentModel, assignment_id: str) -> WorkerError:
     """Why an assignment can no longer be worked (after a conditional write failed, or before trying)."""
-    row.refresh(consistent_read=True)
+    reread(row)
     if row.assignment_id != assignment_id:
         return WorkerError(WorkerErrorCode.EXPIRED, "this assignment was replaced")
     if row.status == JudgmentStatus.RELEASED:
@@ -57,25 +54,17 @@ def _refuse(row: JudgmentModel, assignment_id: str) -> WorkerError:
     return WorkerError(WorkerErrorCode.EXPIRED, "the lease ran out or the task was re-issued; claim new work")
 
 
-def _lapse(row: JudgmentModel) -> None:
-    update_if(
-        row,
-        [J.status.set(JudgmentStatus.LAPSED.value), J.task_token.remove(), J.receipt_handle.remove()],
-        J.assignment_id == row.assignment_id,
-    )
-
-
 def heartbeat(worker: WorkerModel, assignment_id: str) -> int:
     """Extend the lease by lease_seconds from now; returns its new end."""
     row = _row(worker, assignment_id)
     lease_seconds = get_settings().lease_seconds
     until = now_ms() + lease_seconds * 1000
-    if not update_if(row, [J.lease_until.set(until)], _open(row)):
+    if not judgments.extend_lease(row, until):
         raise _refuse(row, assignment_id)
     if row.gold:
         return until
     if not tasks.token_alive(row.task_token):
-        _lapse(row)
+        judgments.lapse(row)
         raise WorkerError(WorkerErrorCode.EXPIRED, "the task was re-issued or ended")
     tasks.hide(row.queue_url, row.receipt_handle, lease_seconds + tasks.lease_margin(lease_seconds))
     return until
@@ -97,24 +86,18 @@ def submit(worker: WorkerModel, assignment_id: str, payload: object) -> bool:
         if not gold.grade(row, node, answer):
             raise _refuse(row, assignment_id)
         return False
-    submitted = [
-        J.status.set(JudgmentStatus.SUBMITTED.value),
-        J.answer.set(answer),
-        J.submitted_at.set(now_ms()),
-        J.data_token.remove(),
-    ]
-    if not update_if(row, submitted, _open(row)):
-        row.refresh(consistent_read=True)
+    if not judgments.submit_answer(row, answer):
+        reread(row)
         if row.status == JudgmentStatus.SUBMITTED and row.assignment_id == assignment_id:
             return True  # a concurrent duplicate got there first
         raise _refuse(row, assignment_id)
     # The row is written before the hand-over, so the consensus step that follows always sees it.
     if not tasks.hand_over(row.task_token, {"judgment": row.judgment_key}):
-        _lapse(row)
+        judgments.lapse(row)
         raise WorkerError(WorkerErrorCode.EXPIRED, "the task was re-issued or ended before the answer came")
     tasks.delete(row.queue_url, row.receipt_handle)
-    row.update(actions=[J.task_token.remove(), J.receipt_handle.remove(), J.message_body.remove()])
-    WorkerModel(worker.worker_id).update(actions=[WorkerModel.submitted.add(1)])
+    judgments.clear_task_handles(row)
+    count_submitted(worker.worker_id)
     return False
 
 
@@ -123,17 +106,7 @@ def release(worker: WorkerModel, assignment_id: str, skip: bool) -> str:
     row = _row(worker, assignment_id)
     if row.status == JudgmentStatus.RELEASED:
         return JudgmentStatus.RELEASED.value
-    condition = _open(row)
-    if skip:
-        done = update_if(row, [J.status.set(JudgmentStatus.RELEASED.value), J.data_token.remove()], condition)
-    else:
-        try:
-            row.delete(condition=condition)
-            done = True
-        except DeleteError as exc:
-            if not conditional_failure(exc):
-                raise
-            done = False
+    done = judgments.release_for_good(row) if skip else judgments.drop_claim(row)
     if not done:
         raise _refuse(row, assignment_id)
     if not row.gold:
@@ -145,11 +118,9 @@ def data_location(assignment_id: str, token: str) -> str:
     """Where the data of an open assignment is: a short presigned link for files in our data bucket, the
     client's own link otherwise. The data URL's token is the credential (a browser cannot send headers to an
     <img> source), valid only while the lease lasts."""
-    try:
-        handle = AssignmentModel.get(assignment_id, consistent_read=True)
-        row = JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
-    except (AssignmentModel.DoesNotExist, JudgmentModel.DoesNotExist):
-        raise WorkerError(WorkerErrorCode.NOT_FOUND, "no such data link") from None
+    row = _held(assignment_id)
+    if row is None:
+        raise WorkerError(WorkerErrorCode.NOT_FOUND, "no such data link")
     valid = (
         row.data_token is not None
         and hmac.compare_digest(row.data_token, token or "")
@@ -159,10 +130,7 @@ def data_location(assignment_id: str, token: str) -> str:
     )
     if not valid:
         raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data link is not valid (any more)")
-    if row.gold:
-        url = GoldModel.get(row.project_id, row.item_id, consistent_read=True).url
-    else:
-        url = ItemModel.get(row.project_id, row.item_id, consistent_read=True, attributes_to_get=["url"]).url
+    url = get_gold(row.project_id, row.item_id).url if row.gold else item_url(row.project_id, row.item_id)
     bucket = get_settings().data_bucket
     if url.startswith(f"s3://{bucket}/"):
         key = url.removeprefix(f"s3://{bucket}/")

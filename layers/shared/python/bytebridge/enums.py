@@ -1,0 +1,80 @@
+"""Wire and stored enumerations: the strings the documented API reports and the tables hold. A primitive, so
+that both the pydantic wire models and the table models use one definition."""
+
+from enum import StrEnum
+
+
+class ProjectStatus(StrEnum):
+    """Lifecycle. The string is what retrieveProject reports; `code` is the number setProject reports."""
+
+    DRAFT = "draft"  # created; editable; resources may be added
+    CHECKING = "checking"  # submitted ("start"): operators review it (docs: 审核)
+    TRIAL = "trial"  # a sample is being labeled
+    TRIAL_DONE = "trialDone"  # trial results wait for the client's verdict
+    WAITING_PAYMENT = "waitingPayment"  # trial accepted; pre-charge pending
+    IN_PROGRESS = "inProgress"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    DELETED = "deleted"
+
+    @property
+    def code(self) -> int:
+        return list(ProjectStatus).index(self)
+
+    @property
+    def opened(self) -> bool:
+        """Opened for review or beyond: the configuration is frozen (code 28)."""
+        return self not in (ProjectStatus.DRAFT,)
+
+
+class ItemStatus(StrEnum):
+    NOT_STARTED = "notStarted"
+    PROCESSING = "processing"
+    COMPLETED = "completed"  # reached an end node with a result
+    FAILED = "failed"  # could not be labeled (bad resource, flow error)
+
+
+class Acceptance(StrEnum):
+    PENDING = "pending"  # delivered, waiting for the client (auto-accepted after 21 days)
+    ACCEPTED = "accepted"
+    AUTO_ACCEPTED = "autoAccepted"
+    REJECTED = "rejected"  # re-queued for free rework
+
+
+class ResourceType(StrEnum):
+    IMAGE = "image"
+    AUDIO = "audio"
+    TEXT = "text"
+    GRAPHIC = "graphic"
+
+
+class CreditState(StrEnum):
+    OK = "ok"
+    UNSETTLED = "unsettled"  # a charge failed: no new project may start (code 16)
+    SETTLING = "settling"  # a top-up charge is in flight (code 17)
+
+
+class ExportFormat(StrEnum):
+    COCO = "coco"
+    VOC = "voc"
+    LABELME = "labelme"
+    JSON = "json"  # the platform's native JSON Lines: one item per line, answers as stored
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"  # recorded; the export function was invoked asynchronously
+    RUNNING = "running"
+    DONE = "done"  # the file is in the exports bucket under s3_key
+    FAILED = "failed"  # see error; an async retry of the invocation may run it again
+
+
+class JudgmentStatus(StrEnum):
+    CLAIMED = "claimed"  # leased to the annotator until lease_until
+    SUBMITTED = "submitted"  # counts in consensus
+    RELEASED = "released"  # given back or skipped; the annotator will not get this task again
+    LAPSED = "lapsed"  # the task was re-issued or ended before the annotator answered
+
+
+class WorkerStatus(StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"  # gold accuracy fell below the bar: no more work
