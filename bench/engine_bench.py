@@ -431,6 +431,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # read when the handlers load, on first invocation
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF line per claim and consensus step
     logging.basicConfig(level=logging.WARNING)
     random.seed(args.seed)  # claim() picks families at random; the judgments do not depend on it
     dataset = make_dataset(args.items, seed=args.seed)

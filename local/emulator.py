@@ -20,13 +20,14 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from moto.core.config import DefaultConfig
 
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
 from infra.catalog import FUNCTIONS
 from local.patches import PATCHES
 
-MOTO_CONFIG = {
+MOTO_CONFIG: DefaultConfig = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
 }

@@ -7,6 +7,7 @@ import socket
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
 
@@ -17,7 +18,7 @@ from bytebridge.enums import ProjectStatus
 from bytebridge.logic.accounts import AccountExists, create_account
 from bytebridge.workers.tokens import create_worker
 from local.emulator import emulated_aws
-from local.gateway import serve
+from local.gateway import LocalRoute, serve
 from local.provision import provision
 from local.scheduler import Scheduler
 
@@ -69,7 +70,7 @@ def _activate_project_route(body: bytes) -> tuple[int, dict]:
     return 200, {"projectId": project_id, "status": ProjectStatus.IN_PROGRESS.value, "launched": launched}
 
 
-LOCAL_ROUTES = {
+LOCAL_ROUTES: dict[str, LocalRoute] = {
     "/local/accounts": _create_account_route,
     "/local/workers": _create_worker_route,
     "/local/projects/activate": _activate_project_route,
@@ -86,7 +87,7 @@ class Platform:
 
     def __post_init__(self) -> None:
         self._stack = ExitStack()
-        self._server = None
+        self._server: ThreadingHTTPServer | None = None
         self._scheduler: Scheduler | None = None
 
     @property

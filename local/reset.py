@@ -1,7 +1,8 @@
 """Put a provisioned emulated platform back as it was just after provisioning, without provisioning it again, so a
 test process provisions once and every test still starts from an empty platform.
 
-`capture()` records what provisioning made; `reset_platform(baseline)` then
+`ReusablePlatform` is that platform for a test process. Underneath, `capture()` records what provisioning made, and
+`reset_platform(baseline)`
 - stops every execution and waits for its threads (none may write into the next test),
 - empties every table, queue and bucket, forgets sent mail and executions, and puts queue attributes back,
 - provisions anew if a provisioned resource was deleted (resources a test added are emptied, not removed),
@@ -19,7 +20,8 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -36,6 +38,8 @@ from bytebridge import settings as settings_module
 from bytebridge.aws import client
 from bytebridge.settings import get_settings
 from infra.catalog import FUNCTIONS
+from local.emulator import emulated_aws
+from local.moto_clock import moto_on_the_clock
 from local.provision import provision
 
 log = logging.getLogger("bytebridge.local.reset")
@@ -127,24 +131,31 @@ def capture() -> Baseline:
     )
 
 
+def _environment(execution):
+    return getattr(execution.exec_worker, "env", None)
+
+
 def stop_executions(timeout: float = STOP_TIMEOUT_SECONDS) -> None:
     """Stop every running execution and wait (up to `timeout`) until the threads of every execution have ended."""
     executions = [e for machine in _sfn().state_machines for e in machine.executions]
-    sfn = client("stepfunctions")
-    for execution in executions:
-        if execution.status == "RUNNING":
-            sfn.stop_execution(executionArn=execution.exec_arn)
-    # A stopped execution's tasks still wait out their heartbeat or timeout: wake them, they see the stop and end.
-    for execution in executions:
-        env = getattr(execution.exec_worker, "env", None)
-        if env is not None:
-            for endpoint in list(env.callback_pool_manager._pool.values()):
-                endpoint.interrupt_all()
     deadline = time.monotonic() + timeout
-    for thread in list(TMP_THREADS):
-        if thread is not threading.current_thread():
-            thread.join(max(0.0, deadline - time.monotonic()))
-    TMP_THREADS[:] = [thread for thread in TMP_THREADS if thread.is_alive()]
+    for execution in executions:
+        # moto cannot stop an execution whose thread has not yet set up its environment (AttributeError): wait
+        while execution.status == "RUNNING" and _environment(execution) is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        if execution.status == "RUNNING":
+            client("stepfunctions").stop_execution(executionArn=execution.exec_arn)
+    # A stopped execution's tasks still wait out their heartbeat or timeout: wake them (again, for a task that began
+    # to wait meanwhile) until every thread has seen the stop and ended.
+    while True:
+        for execution in executions:
+            if (env := _environment(execution)) is not None:
+                for endpoint in list(env.callback_pool_manager._pool.values()):
+                    endpoint.interrupt_all()
+        TMP_THREADS[:] = [t for t in TMP_THREADS if t.is_alive() and t is not threading.current_thread()]
+        if not TMP_THREADS or time.monotonic() >= deadline:
+            break
+        TMP_THREADS[0].join(0.05)
     if TMP_THREADS:  # e.g. asleep in a Retry interval: it ends when it wakes (the execution is stopped)
         log.info("%d Step Functions threads still running after the stop", len(TMP_THREADS))
 
@@ -218,7 +229,7 @@ def reset_platform(baseline: Baseline) -> Baseline:
     wanted = (baseline.tables, frozenset(baseline.queues), baseline.buckets)
     machines = frozenset(machine.arn for machine in _sfn().state_machines)
     if any(w - p for w, p in zip(wanted, present, strict=True)) or baseline.state_machines - machines:
-        log.warning("a provisioned resource was deleted: provisioning again")
+        log.info("a provisioned resource is gone (another emulator ran in this process?): provisioning again")
         baseline = _provision_again()
     else:
         for table in _dynamodb().tables.values():
@@ -235,3 +246,65 @@ def reset_platform(baseline: Baseline) -> Baseline:
     for hook in _HOOKS:
         hook()
     return baseline
+
+
+_RESET_BACKENDS = BackendDict.__dict__["reset"]
+
+
+@contextmanager
+def _moto_data_kept() -> Iterator[None]:
+    """moto wipes every backend when its mock starts and when it stops: not while this is active."""
+    BackendDict.reset = classmethod(lambda cls: None)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        BackendDict.reset = _RESET_BACKENDS  # type: ignore[method-assign]
+
+
+class ReusablePlatform:
+    """The emulated platform of a test process: provisioned on first use and reset before every later one, and
+    switched off between uses (moto stops intercepting calls, the local patches and local.moto_clock are undone)
+    with its data kept, so that code running in between sees no emulator, as before, and may start one of its own.
+    If that wiped the platform, the next use provisions it again."""
+
+    def __init__(self) -> None:
+        self._stack: ExitStack | None = None
+        self._baseline: Baseline | None = None
+
+    def use(self) -> None:
+        """Switch the platform on, empty and just provisioned."""
+        if self._stack is None:
+            stack = ExitStack()
+            if self._baseline is None:
+                stack.enter_context(emulated_aws())
+            else:
+                with _moto_data_kept():
+                    stack.enter_context(emulated_aws())
+            stack.enter_context(moto_on_the_clock())
+            self._stack = stack
+        if self._baseline is None:
+            provision()
+            self._baseline = capture()
+        else:
+            self._baseline = reset_platform(self._baseline)
+
+    def release(self) -> None:
+        """After a use: stop its executions now (their threads would otherwise run on into what comes next)."""
+        if self._stack is not None:
+            stop_executions()
+
+    def suspend(self) -> None:
+        """Switch the platform off, keeping its data."""
+        if self._stack is not None:
+            stop_executions()
+            with _moto_data_kept():
+                self._stack.close()
+            self._stack = None
+
+    def close(self) -> None:
+        """Switch it off for good (moto's data goes)."""
+        if self._stack is not None:
+            stop_executions()
+            self._stack.close()
+            self._stack = None
+        self._baseline = None

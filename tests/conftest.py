@@ -1,10 +1,11 @@
 """Shared fixtures: emulated AWS with the platform provisioned once per test process and reset before every test,
 accounts, and signed API calls (tests.support.client).
 
-`aws` gives a test an empty, just-provisioned platform: the emulator starts and provisions on first use in each
-pytest process (each xdist worker), and local.reset.reset_platform empties it before every test (tables, queues,
-buckets, executions, sent mail), puts the settings environment back, resets bytebridge.clock and clears the
-per-process caches. A test that needs other settings changes them for itself (tests.support.timing.settings,
+`aws` gives a test an empty, just-provisioned platform (local.reset.ReusablePlatform): provisioned on first use in
+each pytest process (each xdist worker), then before every test emptied (tables, queues, buckets, executions, sent
+mail), its settings environment put back, bytebridge.clock reset and the per-process caches cleared. moto's timers
+follow bytebridge.clock (local.moto_clock). Tests that do not use it run with the platform switched off (no moto,
+no patches), as before. A test that needs other settings changes them for itself (tests.support.timing.settings,
 or monkeypatch.setenv + get_settings.cache_clear): nothing provisioned depends on them.
 """
 
@@ -12,39 +13,35 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.emulator import emulated_aws
-from local.moto_clock import moto_on_the_clock
-from local.provision import provision
-from local.reset import Baseline, capture, reset_platform, stop_executions
+from bytebridge import clock
+from local.reset import ReusablePlatform
 from tests.support.client import ClientApi, signed_event
 
 __all__ = ["ClientApi", "signed_event"]  # tests import them from here too
 
-
-class _Platform:
-    def __init__(self, baseline: Baseline):
-        self.baseline = baseline
-
-    def reset(self) -> None:
-        self.baseline = reset_platform(self.baseline)
+_PLATFORM = ReusablePlatform()
 
 
 @pytest.fixture(scope="session")
-def emulated_platform() -> Iterator[_Platform]:
-    """Emulated AWS with every table, bucket, key, queue, function and state machine of the platform, once per
-    test process; moto's timers follow bytebridge.clock (local.moto_clock)."""
-    with emulated_aws(), moto_on_the_clock():
-        provision()
-        yield _Platform(capture())
-        stop_executions()
+def emulated_platform() -> Iterator[ReusablePlatform]:
+    yield _PLATFORM
+    _PLATFORM.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request: pytest.FixtureRequest) -> None:
+    """Every test starts at the real time, and with the platform switched off unless it uses it."""
+    clock.reset()
+    if "emulated_platform" not in request.fixturenames:
+        _PLATFORM.suspend()
 
 
 @pytest.fixture
-def aws(emulated_platform: _Platform) -> Iterator[None]:
+def aws(emulated_platform: ReusablePlatform) -> Iterator[None]:
     """The provisioned platform, empty, at the real time."""
-    emulated_platform.reset()
+    emulated_platform.use()
     yield
-    stop_executions()  # now: their threads would otherwise run on into the next tests
+    emulated_platform.release()
 
 
 @pytest.fixture

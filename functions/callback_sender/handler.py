@@ -4,6 +4,7 @@ DynamoDB down): it is reported as a partial batch failure, SQS redelivers it, an
 policy parks it in the DLQ after a few receives."""
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from bytebridge.delivery.callbacks import CallbackMessage, deliver
@@ -23,5 +24,5 @@ def record_handler(record: SQSRecord) -> str:
 @logger.inject_lambda_context(correlation_id_path="Records[0].messageId")  # then each record's event id
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
-def lambda_handler(event: dict, context) -> dict:
+def lambda_handler(event: dict, context) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -2,7 +2,7 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from bytebridge.envelope import success
+from bytebridge.clock import now_ms
 from bytebridge.logic import project_state, projects, resources
 from bytebridge.models.client_api import (
     AlterStateRequest,
@@ -24,28 +24,33 @@ router = Router()
 @signed_post(router, "/api/v1/projects", CreateProjectResponse, "Create a project")
 def create_project(request: CreateProjectRequest) -> CreateProjectResponse:
     account = signed_account(router)
-    return success(account.user_id, projects.create_project(account, request.params))
+    data = projects.create_project(account, request.params)
+    return CreateProjectResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/setProject", SetProjectResponse, "Change a project before it is started")
 def set_project(request: SetProjectRequest) -> SetProjectResponse:
     account = signed_account(router)
-    return success(account.user_id, projects.update_project(account, request.params))
+    data = projects.update_project(account, request.params)
+    return SetProjectResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/retrieveProject", RetrieveProjectResponse, "A project and its progress")
 def retrieve_project(request: RetrieveProjectRequest) -> RetrieveProjectResponse:
     account = signed_account(router)
-    return success(account.user_id, projects.retrieve_project(account, request.params))
+    data = projects.retrieve_project(account, request.params)
+    return RetrieveProjectResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/submitResource", SubmitResourceResponse, "Add data items by link")
 def submit_resource(request: SubmitResourceRequest) -> SubmitResourceResponse:
     account = signed_account(router)
-    return success(account.user_id, resources.submit_resources(account, request.params))
+    data = resources.submit_resources(account, request.params)
+    return SubmitResourceResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/alterState", AlterStateResponse, "Start, pause or delete a project")
 def alter_state(request: AlterStateRequest) -> AlterStateResponse:
     account = signed_account(router)
-    return success(account.user_id, project_state.alter_state(account, request.params))
+    data = project_state.alter_state(account, request.params)
+    return AlterStateResponse(timestamp=now_ms(), user_id=account.user_id, data=data)

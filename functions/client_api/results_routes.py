@@ -3,8 +3,8 @@ through results, fetch one with its judgments, accept or reject, and set the pro
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from bytebridge.clock import now_ms
 from bytebridge.delivery import callbacks, results
-from bytebridge.envelope import success
 from bytebridge.logic.results import accept_results as accept_or_reject
 from bytebridge.models.results import (
     AcceptResultsRequest,
@@ -24,22 +24,26 @@ router = Router()
 @signed_post(router, "/api/v1/projects/listResults", ListResultsResponse, "Page through a project's results")
 def list_results(request: ListResultsRequest) -> ListResultsResponse:
     account = signed_account(router)
-    return success(account.user_id, results.list_results(account, request.params))
+    data = results.list_results(account, request.params)
+    return ListResultsResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/retrieveResult", RetrieveResultResponse, "One result and its judgments")
 def retrieve_result(request: RetrieveResultRequest) -> RetrieveResultResponse:
     account = signed_account(router)
-    return success(account.user_id, results.retrieve_result(account, request.params))
+    data = results.retrieve_result(account, request.params)
+    return RetrieveResultResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/acceptResults", AcceptResultsResponse, "Accept or reject delivered items")
 def accept_results(request: AcceptResultsRequest) -> AcceptResultsResponse:
     account = signed_account(router)
-    return success(account.user_id, accept_or_reject(account, request.params))
+    data = accept_or_reject(account, request.params)
+    return AcceptResultsResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(router, "/api/v1/projects/setCallback", SetCallbackResponse, "Set or remove the callback URL")
 def set_callback(request: SetCallbackRequest) -> SetCallbackResponse:
     account = signed_account(router)
-    return success(account.user_id, callbacks.set_callback(account, request.params))
+    data = callbacks.set_callback(account, request.params)
+    return SetCallbackResponse(timestamp=now_ms(), user_id=account.user_id, data=data)

@@ -5,9 +5,10 @@ validation error handler instead: unsigned callers learn nothing about what thei
 import json
 from collections.abc import Callable
 
-from aws_lambda_powertools.event_handler.api_gateway import BaseRouter, Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.data_classes.api_gateway_proxy_event import APIGatewayProxyEvent
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
@@ -18,7 +19,7 @@ from bytebridge.models.client_api import ErrorEnvelope
 _ACCOUNT = "signed_account"
 
 
-def _raw_body(event: APIGatewayProxyEvent) -> str:
+def _raw_body(event: BaseProxyEvent) -> str:
     try:
         return event.decoded_body or ""
     except (UnicodeDecodeError, ValueError) as exc:
@@ -41,7 +42,7 @@ def authenticate_event(router: BaseRouter) -> AccountModel:
     return account
 
 
-def require_signature(app: BaseRouter, next_middleware: NextMiddleware) -> Response:
+def require_signature(app: ApiGatewayResolver, next_middleware: NextMiddleware) -> Response:
     authenticate_event(app)
     return next_middleware(app)
 

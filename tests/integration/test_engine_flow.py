@@ -11,6 +11,7 @@ from tests.support.engine import (
     RETRIEVE,
     completed,
     executions,
+    executions_ended,
     items_of,
     label_of,
     project_row,
@@ -54,6 +55,7 @@ def test_every_item_reaches_its_end_node_with_consolidated_answers_and_exact_cou
     progress = api.call(RETRIEVE, {"projectId": project_id})["data"]["projectData"]
     assert progress["projectStatus"] == "completed"
     assert progress["amountSpent"] == price / 100
+    executions_ended()
     assert {e["status"] for e in executions()} == {"SUCCEEDED"}
     assert set(queue_depths().values()) == {0}  # every message was consumed, none parked
 

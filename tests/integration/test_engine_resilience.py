@@ -27,6 +27,7 @@ from tests.support.engine import (
     claim_within,
     completed,
     executions,
+    executions_ended,
     items_of,
     project_row,
     queue_depths,
@@ -124,6 +125,7 @@ def test_given_a_slot_whose_heartbeat_ran_out_then_only_its_reissued_message_is_
     rows = judgment_rows(project_id)
     assert len(rows) == 3 and {row.status for row in rows} == {"submitted"}
     assert queue_depths()["tasks-choice"] == 0  # the stale messages were dropped, the fresh ones consumed
+    executions_ended()
     (execution,) = executions()
     kinds = Counter(event["type"] for event in history(execution["executionArn"]))
     assert kinds["TaskTimedOut"] >= 3 and execution["status"] == "SUCCEEDED"
@@ -153,6 +155,7 @@ def test_given_an_item_nobody_answers_then_it_ends_failed_after_its_slots_lapse(
     assert item.result is None and item.cost_cents == 0
     assert counters(api, project_id) == ("completed", 0, 0, 1, 0, 1)
     assert project_row(api, project_id).amount_spent_cents == 0
+    executions_ended()
     (execution,) = executions()
     assert execution["status"] == "SUCCEEDED"
     sent = Counter(e["type"] for e in history(execution["executionArn"]))["TaskSubmitted"]

@@ -19,7 +19,7 @@ from bytebridge.workers.tokens import authenticate, create_worker
 from local.annotators import IMAGE_HEIGHT, IMAGE_WIDTH
 from tests.support.client import ClientApi
 from tests.support.client_api import ALTER, SUBMIT, create_project
-from tests.support.timing import POLL_SECONDS
+from tests.support.timing import POLL_SECONDS, wait_for
 
 SET_FLOW = "/api/v1/projects/setFlow"
 RETRIEVE = "/api/v1/projects/retrieveProject"
@@ -132,3 +132,8 @@ def executions(status: str | None = None) -> list[dict]:
     machine = get_settings().state_machine_arn
     kwargs = {"stateMachineArn": machine, **({"statusFilter": status} if status else {})}
     return client("stepfunctions").list_executions(**kwargs)["executions"]
+
+
+def executions_ended(seconds: float = 10) -> None:
+    """Wait until no execution runs: an execution ends a moment after its last step wrote its item."""
+    wait_for(lambda: not executions("RUNNING"), seconds=seconds)

@@ -21,8 +21,8 @@ one invocation per process, the local runtime runs many at once on threads (API 
 executions), and domain code also runs outside any handler (scripts, tests). So the buffer here belongs to the
 running invocation of the current thread: `log_metrics` opens it and flushes it, `count` outside an invocation
 writes its metric at once, and nothing accumulates or reaches another invocation's output. An invocation that
-counted nothing writes nothing (powertools would warn every time). With POWERTOOLS_METRICS_DISABLED (the local
-runtime's default) or without a namespace, `count` does nothing; it never raises.
+counted nothing writes nothing (powertools would warn every time). With POWERTOOLS_METRICS_DISABLED (`make run`
+sets it unless LOG_LEVEL asks for INFO or DEBUG) or without a namespace, `count` does nothing; it never raises.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.exceptions import TransactWriteError
@@ -12,7 +11,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.models import Model
 
 from bytebridge import secret_store
-from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, table, transact, update
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.unique_keys import claim_in, email_key
 from bytebridge.enums import CreditState
@@ -32,11 +31,11 @@ class AccountModel(Model):
     email = UnicodeAttribute()
     created_at = TimestampMs()
     secrets = ListAttribute(of=SecretEntry, default=list)
-    project_seq = NumberAttribute(default=0)
+    project_seq = IntAttribute(default=0)
     card_bound = BooleanAttribute(default=False)
     stripe_customer_id = UnicodeAttribute(null=True)
     credit_state = UnicodeAttribute(default=CreditState.OK)
-    balance_cents = NumberAttribute(default=0)
+    balance_cents = IntAttribute(default=0)
 
 
 def get_account(user_id: str) -> AccountModel | None:

@@ -2,14 +2,16 @@
 exceptions. Table names carry the stage, read when the model module loads (pynamodb binds names at class
 creation); everything else stays lazy."""
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from pynamodb.attributes import NumberAttribute
+from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -25,8 +27,76 @@ class BaseMeta:
     billing_mode = "PAY_PER_REQUEST"
 
 
-class TimestampMs(NumberAttribute):
+_I = TypeVar("_I", bound=int | None)
+
+
+class IntAttribute(Attribute[_I]):
+    """A whole number (counts, cents, versions, times): stored and read exactly as pynamodb's NumberAttribute,
+    typed `int`, or `int | None` when declared null=True (pynamodb types every number `float`, never None)."""
+
+    attr_type = NUMBER
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self: "IntAttribute[int]",
+            *,
+            hash_key: bool = ...,
+            range_key: bool = ...,
+            null: Literal[False] = ...,
+            default: int | Callable[[], int] | None = ...,
+            attr_name: str | None = ...,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self: "IntAttribute[int | None]",
+            *,
+            hash_key: bool = ...,
+            range_key: bool = ...,
+            null: Literal[True],
+            default: int | Callable[[], int] | None = ...,
+            attr_name: str | None = ...,
+        ) -> None: ...
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
+    def serialize(self, value: Any) -> str:
+        return json.dumps(value)
+
+    def deserialize(self, value: Any) -> Any:
+        return json.loads(value)
+
+
+class TimestampMs(IntAttribute[_I]):
     """Epoch milliseconds, the unit the documented API uses for timestamps."""
+
+    if TYPE_CHECKING:  # as IntAttribute's (mypy cannot carry a self-type overload over to a generic subclass)
+
+        @overload
+        def __init__(
+            self: "TimestampMs[int]",
+            *,
+            hash_key: bool = ...,
+            range_key: bool = ...,
+            null: Literal[False] = ...,
+            default: int | Callable[[], int] | None = ...,
+            attr_name: str | None = ...,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self: "TimestampMs[int | None]",
+            *,
+            hash_key: bool = ...,
+            range_key: bool = ...,
+            null: Literal[True],
+            default: int | Callable[[], int] | None = ...,
+            attr_name: str | None = ...,
+        ) -> None: ...
+
+        def __init__(self, **kwargs: Any) -> None: ...
 
 
 def table(base: str) -> str:

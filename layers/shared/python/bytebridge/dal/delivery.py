@@ -7,11 +7,11 @@ delivery bookkeeping must neither contend with those writes nor with the project
 
 from collections.abc import Iterator
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, table, update, update_if
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, table, update, update_if
 
 READY_PENDING = "pending"  # the only value of ready_flag: its presence puts the row in the sparse index
 
@@ -25,7 +25,7 @@ class ReadyIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     ready_flag = UnicodeAttribute(hash_key=True)
-    ready_since = NumberAttribute(range_key=True)
+    ready_since = TimestampMs(range_key=True)
 
 
 class ProjectDeliveryModel(Model):
@@ -39,7 +39,7 @@ class ProjectDeliveryModel(Model):
     # Items delivered since the last ready mail; the notifier sends one mail for all of them.
     ready_flag = UnicodeAttribute(null=True)
     ready_since = TimestampMs(null=True)
-    ready_count = NumberAttribute(default=0)
+    ready_count = IntAttribute(default=0)
     # A status mail waiting for the notifier, and the last one sent (so a repeated status event mails once).
     pending_status = UnicodeAttribute(null=True)
     mailed_status = UnicodeAttribute(null=True)
@@ -48,7 +48,7 @@ class ProjectDeliveryModel(Model):
     # Retention cycle: the anchor is the time the files became due (completion, or the last change of an idle
     # draft); warned_at starts the ≥24 h notice, purged_at ends the cycle. A new anchor starts a new cycle.
     retention_reason = UnicodeAttribute(null=True)
-    retention_anchor = NumberAttribute(null=True)
+    retention_anchor = TimestampMs(null=True)
     warned_at = TimestampMs(null=True)
     purged_at = TimestampMs(null=True)
 

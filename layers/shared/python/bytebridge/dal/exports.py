@@ -1,9 +1,9 @@
 """Export jobs: one row per requested export of a project's finished items (bytebridge.exports.jobs)."""
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, save, table, update, update_if
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, save, table, update, update_if
 from bytebridge.enums import ExportStatus
 
 
@@ -17,8 +17,8 @@ class ExportModel(Model):
     format = UnicodeAttribute()
     status = UnicodeAttribute(default=ExportStatus.QUEUED.value)
     s3_key = UnicodeAttribute()
-    item_count = NumberAttribute(default=0)  # items written so far (progress while running), then the total
-    size_bytes = NumberAttribute(null=True)
+    item_count = IntAttribute(default=0)  # items written so far (progress while running), then the total
+    size_bytes = IntAttribute(null=True)
     summary = JSONAttribute(null=True)  # ExportSummary.to_dict(): exported / unsupported / invalid counts
     error = UnicodeAttribute(null=True)
     created_at = TimestampMs()

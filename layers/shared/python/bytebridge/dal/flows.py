@@ -1,9 +1,9 @@
 """Saved task flows: one immutable row per version, so an item always walks the version it was launched with."""
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, table, transact
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.enums import ProjectStatus
@@ -14,7 +14,7 @@ class FlowModel(Model):
         table_name = table("flows")
 
     project_id = UnicodeAttribute(hash_key=True)
-    version = NumberAttribute(range_key=True)
+    version = IntAttribute(range_key=True)
     user_id = UnicodeAttribute()
     definition = JSONAttribute()  # Flow.dump()
     origin = UnicodeAttribute(default="custom")  # custom | template:<name> | documented

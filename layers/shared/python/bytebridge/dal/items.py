@@ -1,15 +1,15 @@
 """Data items: one uploaded resource each, walked through the project's task flow."""
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from bytebridge import ids
 from bytebridge.clock import now_ms
-from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, table, transact, update_if
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update_if
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.enums import Acceptance, ItemStatus
@@ -25,7 +25,7 @@ class AcceptanceIndex(GlobalSecondaryIndex):
         projection = KeysOnlyProjection()
 
     acceptance = UnicodeAttribute(hash_key=True)
-    delivered_at = NumberAttribute(range_key=True)
+    delivered_at = TimestampMs(range_key=True)
 
 
 class DeliveredIndex(GlobalSecondaryIndex):
@@ -37,7 +37,7 @@ class DeliveredIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     project_id = UnicodeAttribute(hash_key=True)
-    delivered_at = NumberAttribute(range_key=True)
+    delivered_at = TimestampMs(range_key=True)
 
 
 class ItemModel(Model):
@@ -54,21 +54,21 @@ class ItemModel(Model):
     updated_at = TimestampMs()
 
     # Written by the engine when the item reaches an end node; read by results, acceptance, exports.
-    flow_version = NumberAttribute(null=True)
+    flow_version = IntAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
-    round = NumberAttribute(default=0)  # 0, then +1 per rework after a rejection
-    step = NumberAttribute(default=0)  # tasks finished this round (progress["step"], as a number to condition on)
+    round = IntAttribute(default=0)  # 0, then +1 per rework after a rejection
+    step = IntAttribute(default=0)  # tasks finished this round (progress["step"], as a number to condition on)
     # While processing: {"step", "path", "answers", "traversals", "costCents", "next"} (bytebridge.engine.progress)
     progress = JSONAttribute(null=True)
     failure = UnicodeAttribute(null=True)  # why a failed item could not be labeled
     # {"endNode": id, "path": [node ids], "answers": {node_id: answer (bytebridge.annotations form)}}
     result = JSONAttribute(null=True)
-    delivered_at = NumberAttribute(null=True)  # ms; starts the 21-day acceptance window
+    delivered_at = TimestampMs(null=True)  # starts the 21-day acceptance window
     acceptance = UnicodeAttribute(null=True)
     acceptance_comment = UnicodeAttribute(null=True)
-    accepted_at = NumberAttribute(null=True)
-    rework_count = NumberAttribute(default=0)
-    cost_cents = NumberAttribute(default=0)  # sum of unit prices of the tasks this item went through
+    accepted_at = TimestampMs(null=True)
+    rework_count = IntAttribute(default=0)
+    cost_cents = IntAttribute(default=0)  # sum of unit prices of the tasks this item went through
 
     acceptance_index = AcceptanceIndex()
     delivered_index = DeliveredIndex()
@@ -237,10 +237,20 @@ def reopen_rejected(project_id: str, item_id: str) -> bool:
     return update_if(ItemModel(project_id, item_id), reopen, ItemModel.acceptance == Acceptance.REJECTED)
 
 
-def pending_delivered_before(cutoff: int) -> Iterator[ItemModel]:
-    """Keys (and delivered_at) of items still pending acceptance that were delivered before `cutoff`, oldest
-    first, from the sparse acceptance index (eventually consistent: re-check with a conditional write)."""
-    return ItemModel.acceptance_index.query(Acceptance.PENDING.value, ItemModel.delivered_at < cutoff)
+class Delivery(NamedTuple):
+    """Which item was delivered when."""
+
+    project_id: str
+    item_id: str
+    delivered_at: int
+
+
+def pending_delivered_before(cutoff: int) -> Iterator[Delivery]:
+    """Items still pending acceptance that were delivered before `cutoff`, oldest first, read lazily from the
+    sparse acceptance index (eventually consistent: re-check with a conditional write)."""
+    for hit in ItemModel.acceptance_index.query(Acceptance.PENDING.value, ItemModel.delivered_at < cutoff):
+        assert hit.delivered_at is not None  # the index's range key: every row in it has one
+        yield Delivery(hit.project_id, hit.item_id, hit.delivered_at)
 
 
 def auto_accept_delivery(project_id: str, item_id: str, delivered_at: int, now: int) -> bool:

@@ -9,11 +9,21 @@ gold item's id.
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from bytebridge.clock import now_ms
-from bytebridge.dal.base import BaseMeta, TimestampMs, delete_if, get_or_none, table, transact, update, update_if
+from bytebridge.dal.base import (
+    BaseMeta,
+    IntAttribute,
+    TimestampMs,
+    delete_if,
+    get_or_none,
+    table,
+    transact,
+    update,
+    update_if,
+)
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.enums import JudgmentStatus
@@ -40,9 +50,9 @@ class JudgmentModel(Model):
     project_id = UnicodeAttribute()
     item_id = UnicodeAttribute()
     node_id = UnicodeAttribute()
-    round = NumberAttribute(default=0)
-    step = NumberAttribute(default=0)
-    flow_version = NumberAttribute()
+    round = IntAttribute(default=0)
+    step = IntAttribute(default=0)
+    flow_version = IntAttribute()
     worker_id = UnicodeAttribute()
     assignment_id = UnicodeAttribute()
     gold = BooleanAttribute(default=False)

@@ -5,7 +5,6 @@ from collections.abc import Iterable, Iterator
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
@@ -14,7 +13,17 @@ from pynamodb.models import Model
 
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.base import BaseMeta, TimestampMs, delete_if, get_or_none, table, transact, update, update_if
+from bytebridge.dal.base import (
+    BaseMeta,
+    IntAttribute,
+    TimestampMs,
+    delete_if,
+    get_or_none,
+    table,
+    transact,
+    update,
+    update_if,
+)
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.unique_keys import claim_in, owner_of, project_name_key, release_in
 from bytebridge.enums import ProjectStatus
@@ -43,7 +52,7 @@ class ProjectStatusIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     status = UnicodeAttribute(hash_key=True)
-    updated_at = NumberAttribute(range_key=True)
+    updated_at = TimestampMs(range_key=True)
 
 
 class ProjectModel(Model):
@@ -67,19 +76,19 @@ class ProjectModel(Model):
     version = VersionAttribute()
 
     # Progress, kept current by the engine so retrieveProject never scans items.
-    item_count = NumberAttribute(default=0)
-    not_started_count = NumberAttribute(default=0)
-    processing_count = NumberAttribute(default=0)
-    completed_count = NumberAttribute(default=0)
-    success_count = NumberAttribute(default=0)
-    failed_count = NumberAttribute(default=0)
-    output_count = NumberAttribute(default=0)
-    amount_spent_cents = NumberAttribute(default=0)
+    item_count = IntAttribute(default=0)
+    not_started_count = IntAttribute(default=0)
+    processing_count = IntAttribute(default=0)
+    completed_count = IntAttribute(default=0)
+    success_count = IntAttribute(default=0)
+    failed_count = IntAttribute(default=0)
+    output_count = IntAttribute(default=0)
+    amount_spent_cents = IntAttribute(default=0)
     # URLs ever accepted by submitResource; unlike item_count it never drops when files are purged, so
     # starting a project whose files are all gone answers code 10's second text, not 11 ("never uploaded").
-    resources_submitted = NumberAttribute(default=0)
+    resources_submitted = IntAttribute(default=0)
     # The latest saved task flow (bytebridge.dal.flows); none: the documented one-task flow, saved at start.
-    flow_version = NumberAttribute(null=True)
+    flow_version = IntAttribute(null=True)
     flow_origin = UnicodeAttribute(null=True)  # documented | custom | template:<name>
     # Set while a start is in flight (ms it expires): a concurrent second start answers code 18.
     start_lock_until = TimestampMs(null=True)

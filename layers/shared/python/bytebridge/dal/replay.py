@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bytebridge.dal.base import BaseMeta, save, table
+from bytebridge.dal.base import BaseMeta, IntAttribute, save, table
 from bytebridge.dal.errors import ConditionFailed
 
 
@@ -15,7 +15,7 @@ class SeenRequestModel(Model):
 
     user_id = UnicodeAttribute(hash_key=True)
     request_sign = UnicodeAttribute(range_key=True)
-    timestamp = NumberAttribute()
+    timestamp = IntAttribute()
     # Clean-up only: correctness comes from the timestamp window, since TTL deletes up to ~48 h late.
     expires_at = TTLAttribute()
 

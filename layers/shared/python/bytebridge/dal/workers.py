@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from bytebridge.clock import now_ms
-from bytebridge.dal.base import BaseMeta, TimestampMs, get_or_none, save, table, update_if
+from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, save, table, update_if
 from bytebridge.enums import WorkerStatus
 
 
@@ -18,9 +18,9 @@ class WorkerModel(Model):
     name = UnicodeAttribute()
     token_hash = UnicodeAttribute()  # sha256 of the secret part of the token
     status = UnicodeAttribute(default=WorkerStatus.ACTIVE.value)
-    gold_total = NumberAttribute(default=0)
-    gold_correct = NumberAttribute(default=0)
-    submitted = NumberAttribute(default=0)  # judgments of real tasks
+    gold_total = IntAttribute(default=0)
+    gold_correct = IntAttribute(default=0)
+    submitted = IntAttribute(default=0)  # judgments of real tasks
     created_at = TimestampMs()
     blocked_at = TimestampMs(null=True)
 

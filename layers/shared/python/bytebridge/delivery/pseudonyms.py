@@ -13,7 +13,9 @@ def project_salt(user_id: str, project_id: str) -> str:
     if row is not None and row.pseudonym_salt:
         return row.pseudonym_salt
     claim_salt(project_id, user_id, secrets.token_hex(16))  # refused: a concurrent first use won
-    return get_delivery(project_id).pseudonym_salt
+    row = get_delivery(project_id)
+    assert row is not None  # claim_salt's write (or the concurrent one that won) created it
+    return row.pseudonym_salt
 
 
 def pseudonym(salt: str, worker_id: str) -> str:

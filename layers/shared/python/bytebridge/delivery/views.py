@@ -1,11 +1,17 @@
 """How a delivered item looks to the client: one view for listResults, retrieveResult and callbacks."""
 
+from typing import overload
+
 from bytebridge.dal.items import ItemModel
 from bytebridge.models.results import ResultRecord
 
 ACCEPT_WINDOW_MS = 21 * 24 * 3600 * 1000  # free rework inside it; accepted automatically after it
 
 
+@overload
+def accept_deadline(delivered_at: int) -> int: ...
+@overload
+def accept_deadline(delivered_at: int | None) -> int | None: ...
 def accept_deadline(delivered_at: int | None) -> int | None:
     return None if delivered_at is None else delivered_at + ACCEPT_WINDOW_MS
 

@@ -63,6 +63,7 @@ def _ended(state: ItemState) -> ItemState:
 
 def _go(state: ItemState, flow: Flow, item: ItemModel, done: ItemProgress) -> ItemState:
     """Act on recorded progress: ask for the next task, or finish at an end node."""
+    assert done.next is not None  # every finished task records where it routed to
     target = flow.node(done.next)
     if isinstance(target, EndNode):
         progress.finish(item, state.user_id, state.round, done, target.id)

@@ -33,7 +33,8 @@ def _execution_arn(name: str) -> str:
     return machine.replace(":stateMachine:", ":execution:") + f":{name}"
 
 
-def _launch(project: ProjectModel, item: ItemModel, rework: bool) -> bool:
+def _launch(project: ProjectModel, flow_version: int, item: ItemModel, rework: bool) -> bool:
+    """Start the item's execution on `flow_version` (the project's frozen flow)."""
     round_ = item.round + 1 if rework else item.round
     name = execution_name(item.item_id, round_)
     state = ItemState(
@@ -41,9 +42,9 @@ def _launch(project: ProjectModel, item: ItemModel, rework: bool) -> bool:
         project_id=project.project_id,
         item_id=item.item_id,
         round=round_,
-        flow_version=project.flow_version,
+        flow_version=flow_version,
     )
-    if not progress.begin(item, project.user_id, project.flow_version, _execution_arn(name), rework=rework):
+    if not progress.begin(item, project.user_id, flow_version, _execution_arn(name), rework=rework):
         return False  # launched already (or no longer launchable)
     try:
         client("stepfunctions").start_execution(
@@ -66,10 +67,11 @@ def launch_items(project_id: str, item_ids: list[str], *, rework: bool = False) 
     project = find_project(project_id)
     if project is None or project.status == ProjectStatus.DELETED or project.flow_version is None:
         raise LookupError(f"project {project_id} cannot launch items")
+    flow_version = project.flow_version
     if rework:
         progress.reopen_completed(project.user_id, project.project_id)
     items = get_items(project_id, item_ids)
-    launched = sum(_launch(project, item, rework) for item in items)
+    launched = sum(_launch(project, flow_version, item, rework) for item in items)
     if rework and not launched:  # nothing went back after all: the project may be complete again
         progress.complete_if_done(project.user_id, project.project_id)
     return launched
@@ -80,12 +82,13 @@ def launch_wave(project: ProjectModel) -> int:
     room = get_settings().max_active_items - (project.processing_count or 0)
     if project.status_enum not in RUNNING or room <= 0 or not project.not_started_count:
         return 0
-    if project.flow_version is None:  # never opened through alterState start: nothing was frozen to walk
+    flow_version = project.flow_version
+    if flow_version is None:  # never opened through alterState start: nothing was frozen to walk
         log.error("running project without a frozen flow", extra={"projectId": project.project_id})
         return 0
     launched = 0
     for item in waiting_to_launch(project.project_id):
-        launched += _launch(project, item, rework=False)
+        launched += _launch(project, flow_version, item, rework=False)
         if launched >= room:
             break
     if launched:

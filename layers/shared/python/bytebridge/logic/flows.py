@@ -62,11 +62,11 @@ def freeze_flow(project: ProjectModel) -> int:
         check_flow(flow)
     except FlowError as exc:
         raise ApiError(ErrorCode.START_FAILED, str(exc)) from None
-    if origin == DOCUMENTED and (
-        project.flow_version is None or load_flow(project.project_id, project.flow_version) != flow
-    ):
+    version = project.flow_version
+    if origin == DOCUMENTED and (version is None or load_flow(project.project_id, version) != flow):
         return _save(project, flow, DOCUMENTED, draft_only=False)
-    return project.flow_version
+    assert version is not None  # only the documented flow is ever unsaved (current_flow)
+    return version
 
 
 def _data(project: ProjectModel, flow: Flow, version: int | None, origin: str) -> FlowData:
@@ -84,14 +84,14 @@ def set_flow(account: AccountModel, params: SetFlowParams) -> FlowData:
     project = get_live_project(account.user_id, params.project_id)
     if project.status_enum.opened:
         raise ApiError(ErrorCode.MODIFY_AFTER_OPEN)
-    if (params.flow is None) == (params.template is None):
-        raise ApiError(ErrorCode.PARAMETER_INVALID, "give either flow or template")
-    if params.template is not None:
+    if params.flow is not None and params.template is None:
+        flow, origin = params.flow, "custom"
+    elif params.template is not None and params.flow is None:
         if params.template not in TEMPLATES:
             raise ApiError(ErrorCode.PROJECT_UPDATE_FAILED, f"template must be one of {', '.join(TEMPLATES)}")
         flow, origin = TEMPLATES[params.template][1](), f"template:{params.template}"
     else:
-        flow, origin = params.flow, "custom"
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "give either flow or template")
     try:
         check_flow(flow)
     except FlowError as exc:

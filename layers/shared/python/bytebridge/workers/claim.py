@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from bytebridge.dal.items import get_item
-from bytebridge.dal.projects import find_project
+from bytebridge.dal.projects import ProjectModel, find_project
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.queues import FAMILY_NAMES, family_queue_url
 from bytebridge.engine.state import TaskMessage
@@ -56,9 +56,9 @@ class _Claimer:
     def __init__(self, worker: WorkerModel):
         self.worker = worker
         self.settings = get_settings()
-        self._projects: dict = {}
+        self._projects: dict[str, ProjectModel | None] = {}
 
-    def _project(self, project_id: str):
+    def _project(self, project_id: str) -> ProjectModel | None:
         if project_id not in self._projects:
             self._projects[project_id] = find_project(project_id)
         return self._projects[project_id]
@@ -74,24 +74,25 @@ class _Claimer:
         slot, token = task_message.task, task_message.task_token
         project = self._project(slot.project_id)
         item = get_item(slot.project_id, slot.item_id)
-        current = (
-            project is not None
-            and project.status != ProjectStatus.DELETED
-            and item is not None
-            and item.status == ItemStatus.PROCESSING
-            and item.round == slot.round
-            and item.step == slot.step
-        )
-        if not current:
+        if (
+            project is None
+            or project.status == ProjectStatus.DELETED
+            or item is None
+            or item.status != ItemStatus.PROCESSING
+            or item.round != slot.round
+            or item.step != slot.step
+        ):
             tasks.drop(token, "TaskObsolete", "the project or item is gone, or the item moved on")
             tasks.delete(queue_url, message["ReceiptHandle"])
             return None
         if not tasks.token_alive(token):  # re-issued after a timeout: a newer message holds the task
             tasks.delete(queue_url, message["ReceiptHandle"])
             return None
-        node = load_flow(slot.project_id, item.flow_version).task(slot.node_id)
+        flow_version = item.flow_version
+        assert flow_version is not None  # set with the processing status (begin_processing)
+        node = load_flow(slot.project_id, flow_version).task(slot.node_id)
         if node.gold.rate and random.random() < node.gold.rate:
-            served = gold.serve(self.worker, project.project_id, node, item.flow_version)
+            served = gold.serve(self.worker, project.project_id, node, flow_version)
             if served is not None:
                 tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
                 return Claimed(family=family, node=node, rework_comment=None, **served)
@@ -100,7 +101,7 @@ class _Claimer:
             project_id=slot.project_id,
             item_id=slot.item_id,
             node=node,
-            flow_version=item.flow_version,
+            flow_version=flow_version,
             round_=slot.round,
             step=slot.step,
             message=message,

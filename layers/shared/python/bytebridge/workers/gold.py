@@ -7,6 +7,7 @@ import random
 
 from bytebridge.consensus import matches_gold
 from bytebridge.consensus.skills import SkillStats, is_blocked
+from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold, gold_for_node
 from bytebridge.dal.judgments import JudgmentModel, submit_gold_answer
 from bytebridge.dal.workers import WorkerModel, block, get_worker
@@ -41,10 +42,13 @@ def grade(row: JudgmentModel, node: TaskNode, answer: dict) -> bool:
     """Record a gold answer and the annotator's score in one transaction (once: conditional on the claim).
     Returns False if the claim was no longer open."""
     gold = get_gold(row.project_id, row.item_id)
+    if gold is None:
+        raise NotFound(f"gold task {row.item_id} of project {row.project_id}")
     correct = matches_gold(node.task_type, answer, gold.answer)
     if not submit_gold_answer(row, answer, correct):
         return False
     worker = get_worker(row.worker_id)
+    assert worker is not None  # submit_gold_answer has just written its gold record
     if is_blocked(SkillStats(worker.gold_correct, worker.gold_total), GOLD_BAR, MIN_GOLD) and block(worker):
         log.warning("annotator blocked", extra={"workerId": worker.worker_id, "gold": worker.gold_total})
     return True

@@ -11,6 +11,7 @@ from bytebridge.aws import s3_presigner
 from bytebridge.clock import now_ms
 from bytebridge.dal import judgments
 from bytebridge.dal.base import reread
+from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold
 from bytebridge.dal.items import item_url
 from bytebridge.dal.judgments import JudgmentModel
@@ -114,6 +115,18 @@ def release(worker: WorkerModel, assignment_id: str, skip: bool) -> str:
     return JudgmentStatus.RELEASED.value
 
 
+def _data_url(row: JudgmentModel) -> str:
+    """The link the task's data was submitted with: the gold task's, or the item's."""
+    if row.gold:
+        gold_task = get_gold(row.project_id, row.item_id)
+        url = None if gold_task is None else gold_task.url
+    else:
+        url = item_url(row.project_id, row.item_id)
+    if url is None:
+        raise NotFound(f"{'gold task' if row.gold else 'item'} {row.item_id} of project {row.project_id}")
+    return url
+
+
 def data_location(assignment_id: str, token: str) -> str:
     """Where the data of an open assignment is: a short presigned link for files in our data bucket, the
     client's own link otherwise. The data URL's token is the credential (a browser cannot send headers to an
@@ -130,7 +143,7 @@ def data_location(assignment_id: str, token: str) -> str:
     )
     if not valid:
         raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data link is not valid (any more)")
-    url = get_gold(row.project_id, row.item_id).url if row.gold else item_url(row.project_id, row.item_id)
+    url = _data_url(row)
     bucket = get_settings().data_bucket
     if url.startswith(f"s3://{bucket}/"):
         key = url.removeprefix(f"s3://{bucket}/")
