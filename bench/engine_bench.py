@@ -392,7 +392,7 @@ def print_time(meter: Meter, run: Run, n: int) -> None:
     transactions = tally.calls[("dynamodb", "TransactWriteItems")]
     per_transaction = _rate(tally.clients["dynamodb"], transactions)
     print(f"    dynamodb clients per TransactWriteItems: {per_transaction:.2f}", end="")
-    # A client per transaction is what bytebridge.dal.base.transact_write did before it shared one Connection.
+    # A client per transaction is what bytebridge.dal.base.transact did before it shared one Connection.
     print(" (a new pynamodb Connection for every transaction)" if per_transaction >= 0.5 else "")
     print("    lambda and sqs ones: moto's Step Functions interpreter builds a boto3 client for every integration call")
 

@@ -178,10 +178,6 @@ def get_or_none(model: type[M], hash_key: Any, range_key: Any = None, **options:
         return None
 
 
-def transact_write(**kwargs: Any) -> TransactWrite:
-    """TEMPORARY (refactor in progress): the raw TransactWrite; callers move to `transact`."""
-    return TransactWrite(connection=_connection(get_settings().region), **kwargs)
-
 
 def reread(row: M) -> M:
     """Read `row` again, strongly, in place (Model.refresh: DoesNotExist if it is gone); returns it."""
