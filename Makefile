@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 export PYTHONPATH := $(CURDIR)/layers/shared/python:$(CURDIR)/functions:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 EMAIL ?=
+PASSWORD ?=
+STAGE ?=
 ARGS ?=
 PORT ?= 20000
 
-.PHONY: venv run account test lint layers types unit synth simulate bench openapi clean
+.PHONY: venv run account operator ops test lint layers types unit synth simulate bench openapi clean
 
 venv: $(STAMP)
 
@@ -22,9 +24,17 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 run: $(STAMP) ## start the whole platform locally on http://127.0.0.1:$(PORT)
 	$(PY) -m local.run --port $(PORT)
 
-account: $(STAMP) ## create an account on the running platform: make account EMAIL=a@b.c
-	@test -n "$(EMAIL)" || { echo "usage: make account EMAIL=someone@example.com"; exit 2; }
-	@$(PY) -m local.account --email "$(EMAIL)" --port $(PORT)
+account: $(STAMP) ## sign up a client on the running platform (code from the local outbox): make account EMAIL=a@b.c
+	@test -n "$(EMAIL)" || { echo "usage: make account EMAIL=someone@example.com [PASSWORD=...]"; exit 2; }
+	@$(PY) -m local.account --email "$(EMAIL)" --port $(PORT) $(if $(PASSWORD),--password "$(PASSWORD)")
+
+operator: $(STAMP) ## enroll an operator: make operator EMAIL=a@b.c [PASSWORD=...] [STAGE=dev|prod] (default: local)
+	@test -n "$(EMAIL)" || { echo "usage: make operator EMAIL=someone@example.com [PASSWORD=...] [STAGE=dev]"; exit 2; }
+	@$(PY) -m infra.operators --email "$(EMAIL)" --stage $(or $(STAGE),local) --port $(PORT) \
+		$(if $(PASSWORD),--password "$(PASSWORD)")
+
+ops: $(STAMP) ## the operator CLI: make ops ARGS="reviews list" (OPS_EMAIL/OPS_PASSWORD; default the local demo operator)
+	@$(PY) -m ops.cli $(if $(filter --url%,$(ARGS)),,--url http://127.0.0.1:$(PORT)) $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

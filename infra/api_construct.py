@@ -6,14 +6,24 @@ from collections.abc import Iterable
 
 from aws_cdk import CfnOutput
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from bytebridge.identity import UNAUTHENTICATED_MESSAGE
 from infra.catalog import FunctionSpec
 from infra.config import StageConfig
 from infra.nag import acknowledge
 
+# Routes without the Cognito authorizer (functions without authorizer_prefixes), acknowledged method by method so a
+# JWT route that lost its authorizer still fails the synth.
+NO_AUTHORIZER_REASON = (
+    "callers are authenticated in the function or need no token: the documented client API signs every request "
+    "(HMAC over the body with the account's secret, bytebridge.signing), which an API Gateway authorizer cannot "
+    "verify without the body; the worker API checks annotator tokens; the auth API is where a token is obtained "
+    "(sign-up, sign-in). The JWT APIs (FunctionSpec.authorizer_prefixes) use the Cognito user pool authorizer"
+)
 STAGE_NAME = "v1"  # the API Gateway stage; paths keep the documented /api/v1/... below it
 
 ACCESS_LOG_FIELDS = {
@@ -53,6 +63,7 @@ class ApiConstruct(Construct):
         config: StageConfig,
         specs: Iterable[FunctionSpec],
         functions: dict[str, lambda_.Function],
+        user_pool: cognito.IUserPool | None = None,
     ) -> None:
         super().__init__(scope, id)
         access_logs = logs.LogGroup(
@@ -77,11 +88,33 @@ class ApiConstruct(Construct):
                 tracing_enabled=True,
             ),
         )
+        self.authorizer: apigw.CognitoUserPoolsAuthorizer | None = None
         for prefix, spec in routed(specs):
             integration = apigw.LambdaIntegration(functions[spec.name], proxy=True, allow_test_invoke=False)
             resource = self.api.root.resource_for_path(prefix)
-            resource.add_method("ANY", integration)
-            resource.add_proxy(default_integration=integration, any_method=True)
+            options = self._signed_in_only(user_pool) if prefix in spec.authorizer_prefixes else None
+            if options:
+                method = resource.add_method(
+                    "ANY", integration, authorizer=options.authorizer, authorization_type=options.authorization_type
+                )
+            else:
+                method = resource.add_method("ANY", integration)
+            proxy = resource.add_proxy(default_integration=integration, any_method=True, default_method_options=options)
+            if not options and proxy.any_method is not None:
+                for unauthorized in (method, proxy.any_method):
+                    for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                        acknowledge(unauthorized, rule, NO_AUTHORIZER_REASON)
+        # A refused token answers like the functions do ({"error": {...}}; the local gateway answers the same).
+        self.api.add_gateway_response(
+            "Unauthorized",
+            type=apigw.ResponseType.UNAUTHORIZED,
+            status_code="401",
+            templates={
+                "application/json": json.dumps(
+                    {"error": {"code": "unauthenticated", "message": UNAUTHENTICATED_MESSAGE}}
+                )
+            },
+        )
         CfnOutput(self, "ApiUrl", value=self.api.url, description="API Gateway stage URL")
 
         acknowledge(
@@ -90,14 +123,6 @@ class ApiConstruct(Construct):
             "bodies are validated in the Lambda (powertools + pydantic) so bad input gets the documented error "
             "code and envelope; API Gateway's validator would answer with its own format",
         )
-        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
-            acknowledge(
-                self.api,
-                rule,
-                "callers are authenticated in the function: the documented client API signs every request "
-                "(HMAC over the body with the account's secret, bytebridge.signing), which an API Gateway "
-                "authorizer cannot verify without the body",
-            )
         acknowledge(
             self.api,
             "AwsSolutions-APIG3",
@@ -110,3 +135,13 @@ class ApiConstruct(Construct):
             "the account-level role API Gateway uses to write execution logs; AWS's managed policy is the "
             "documented one for it",
         )
+
+    def _signed_in_only(self, user_pool: cognito.IUserPool | None) -> apigw.MethodOptions:
+        """Method options of a JWT route: the stage's Cognito user pool authorizer (ID tokens)."""
+        if user_pool is None:
+            raise ValueError("a function has authorizer_prefixes but the API was given no user pool")
+        if self.authorizer is None:
+            self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+                self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name="cognito-id-token"
+            )
+        return apigw.MethodOptions(authorizer=self.authorizer, authorization_type=apigw.AuthorizationType.COGNITO)

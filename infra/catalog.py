@@ -16,12 +16,16 @@ class FunctionSpec:
     memory_mb: int = 512
     environment: dict[str, str] = field(default_factory=dict)
     http_prefixes: tuple[str, ...] = ()  # API paths this function serves (proxy integration)
+    # Those of http_prefixes only signed-in users reach: API Gateway's Cognito authorizer (the local gateway alike)
+    # verifies the ID token (`Authorization: Bearer …`) and hands its claims to the function (bytebridge.identity).
+    authorizer_prefixes: tuple[str, ...] = ()
     # EventBridge schedule expression ("rate(1 hour)", "cron(...)"); the local scheduler runs rate() ones too.
     schedule: str | None = None
     # What the function may touch on AWS; the CDK app turns each entry into one exact grant (least privilege),
     # the local runtime ignores it. "table:<base>:read|write" (base = table name without the stage prefix),
     # "bucket:data|exports:read|write", "queue:<name>:read|send|consume", "function:<name>:invoke",
-    # "key:secrets:encrypt|decrypt", "email:send", "workflow:<name>:start|respond".
+    # "key:secrets:encrypt|decrypt", "email:send", "workflow:<name>:start|respond",
+    # "workflow:<name>:stop" (its executions), "userpool:users:signup" (the auth API's admin calls on the user pool).
     access: tuple[str, ...] = ()
 
 
@@ -37,6 +41,9 @@ _PURGE_ACCESS = (
     "table:gold:write",
     "table:judgments:write",
     "table:assignments:write",
+    "table:project-history:write",
+    "table:messages:write",
+    "table:message-threads:write",
     "bucket:data:write",
     "bucket:exports:write",
     "email:send",
@@ -57,10 +64,77 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:items:write",
             "table:delivery:write",
             "table:exports:write",
+            "table:flows:write",
+            "table:gold:write",
+            "table:project-history:write",
             "bucket:exports:read",
             "queue:callbacks:send",
             "function:export-job:invoke",
             "key:secrets:decrypt",
+            "email:send",
+            "workflow:item-flow:start",  # a relabel (alterState start after reconfigure) launches its trial
+            "workflow:item-flow:stop",  # alterState end withdraws in-flight items
+            "table:messages:write",  # messages / listMessages (PM messages)
+            "table:message-threads:write",
+        ),
+    ),
+    FunctionSpec(
+        name="auth-api",
+        handler="auth_api.handler.lambda_handler",
+        description="Public auth API: sign-up with an e-mailed code, sign-in, token refresh, password reset",
+        timeout_seconds=29,
+        memory_mb=256,
+        http_prefixes=("/auth/v1",),
+        access=(
+            "userpool:users:signup",
+            "table:accounts:write",
+            "table:unique-keys:write",
+            "table:codes:write",
+            "key:secrets:encrypt",
+            "email:send",
+            "key:notices:mac",  # /auth/v1/unsubscribe checks the link's HMAC
+        ),
+    ),
+    FunctionSpec(
+        name="account-api",
+        handler="account_api.handler.lambda_handler",
+        description="Signed-in clients: profile, e-mail preferences, API secrets (read, rotate)",
+        timeout_seconds=29,
+        memory_mb=256,
+        http_prefixes=("/account/v1",),
+        authorizer_prefixes=("/account/v1",),
+        access=(
+            "table:accounts:write",
+            "table:unique-keys:read",
+            "key:secrets:encrypt",
+            "key:secrets:decrypt",
+        ),
+    ),
+    FunctionSpec(
+        name="operator-api",
+        handler="operator_api.handler.lambda_handler",
+        description="Operators (JWT, operators group): review, trials, disputes, start, messages; every action audited",
+        timeout_seconds=29,
+        memory_mb=512,
+        http_prefixes=("/operator/v1",),
+        authorizer_prefixes=("/operator/v1",),
+        access=(
+            "table:accounts:read",
+            "table:projects:write",
+            "table:items:write",
+            "table:project-history:write",
+            "table:audit:write",
+            "table:messages:write",
+            "table:message-threads:write",
+            "table:flows:read",
+            "table:delivery:write",
+            "queue:callbacks:send",
+            "table:gold:read",
+            "workflow:item-flow:start",
+            "email:send",
+            "key:notices:mac",  # trial_disputes_answered is non-essential: its mail carries an unsubscribe link
+            "table:messages:write",  # GET/POST projects/{projectId}/messages
+            "table:message-threads:write",
         ),
     ),
     FunctionSpec(
@@ -98,6 +172,22 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         access=("table:accounts:read", "table:projects:read", "table:delivery:write", "email:send"),
     ),
     FunctionSpec(
+        name="notify-messages",
+        handler="scheduled.handler.notify_messages",
+        description="Mails each side of a PM message thread once, after 10 quiet minutes (one mail per thread)",
+        timeout_seconds=300,
+        memory_mb=256,
+        schedule="rate(5 minutes)",  # a quiet thread is mailed 10–15 minutes after its last message
+        access=(
+            "table:accounts:read",
+            "table:projects:read",
+            "table:messages:read",
+            "table:message-threads:write",
+            "email:send",
+            "key:notices:mac",
+        ),
+    ),
+    FunctionSpec(
         name="retention-purge",
         handler="scheduled.handler.retention_purge",
         description="Warns about, then purges, stored files of completed (7 d) and idle (30 d) projects",
@@ -129,6 +219,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:workers:read",
             "table:accounts:read",
             "table:delivery:write",
+            "table:project-history:write",  # trial → trialDone when the last trial item finishes
             "queue:callbacks:send",
             *(f"queue:tasks-{family}:read" for family in TASK_FAMILIES),
         ),

@@ -13,6 +13,7 @@ DEFAULT_STAGE = "dev"
 # The layer's settings default to alias/bytebridge-secrets (the local runtime's key); a deployed stage names its
 # key alias/bytebridge-<stage>-secrets and passes that as SECRETS_KEY_ID.
 SECRETS_KEY_BASE = "secrets"
+NOTICES_KEY_BASE = "notices"  # the HMAC key signing unsubscribe links (bytebridge.delivery.notices.unsubscribe)
 METRICS_NAMESPACE = "ByteBridge"
 
 
@@ -21,12 +22,15 @@ class StageConfig:
     stage: str
     notify_from: str = "noreply@bytebridge.example"  # SES identity the notifications are sent from
     alarm_email: str | None = None  # subscribed to the alarm topic when given
+    operator_email: str | None = None  # the first operator, created in the user pool at deploy (-c operatorEmail)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise ValueError(f"unknown stage {self.stage!r}: use one of {', '.join(STAGES)} (-c stage=...)")
         if not re.fullmatch(r"[^@\s]+@[^@\s]+", self.notify_from):
             raise ValueError(f"notifyFrom must be an e-mail address, got {self.notify_from!r}")
+        if self.operator_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", self.operator_email):
+            raise ValueError(f"operatorEmail must be an e-mail address, got {self.operator_email!r}")
 
     @classmethod
     def from_context(cls, node: Node) -> "StageConfig":
@@ -34,6 +38,7 @@ class StageConfig:
             stage=node.try_get_context("stage") or DEFAULT_STAGE,
             notify_from=node.try_get_context("notifyFrom") or cls.notify_from,
             alarm_email=node.try_get_context("alarmEmail") or None,
+            operator_email=node.try_get_context("operatorEmail") or None,
         )
 
     @property
@@ -51,6 +56,10 @@ class StageConfig:
     @property
     def secrets_key_alias(self) -> str:
         return f"alias/{self.name(SECRETS_KEY_BASE)}"
+
+    @property
+    def notices_key_alias(self) -> str:
+        return f"alias/{self.name(NOTICES_KEY_BASE)}"
 
     @property
     def notify_domain(self) -> str:

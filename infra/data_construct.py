@@ -46,6 +46,17 @@ class DataConstruct(Construct):
             enable_key_rotation=True,
             removal_policy=config.removal_policy,
         )
+        # HMAC (never leaves KMS) for the unsubscribe links of non-essential notices. KMS does not rotate HMAC keys
+        # automatically; rotating by hand would void the links in mails already sent.
+        self.notices_key = kms.Key(
+            self,
+            "NoticesKey",
+            alias=config.notices_key_alias,
+            description=f"ByteBridge {config.stage}: unsubscribe links of e-mail notices",
+            key_spec=kms.KeySpec.HMAC_256,
+            key_usage=kms.KeyUsage.GENERATE_VERIFY_MAC,
+            removal_policy=config.removal_policy,
+        )
         self.tables = {d.base: self._table(d) for d in map(table_def, ALL_MODELS)}
         self.logs_bucket = self._logs_bucket()
         self.buckets = {name: self._bucket(name) for name in ("data", "exports")}

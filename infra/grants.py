@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -21,7 +22,18 @@ from constructs import Construct
 from infra.asl import pascal
 from infra.catalog import FunctionSpec
 from infra.config import StageConfig
+from infra.nag import acknowledge
 
+# "userpool:<name>:signup": the admin calls of bytebridge.logic.users (confirm a sign-up, write the account's id into
+# the user, add it to `clients`, set a reset password, end its sessions). SignUp and InitiateAuth need no IAM.
+USER_POOL_SIGNUP_ACTIONS = (
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminConfirmSignUp",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminUserGlobalSignOut",
+)
 # "queue:<name>:read" looks a queue up (its URL from its name, its attributes): nothing sent, received or decrypted.
 QUEUE_READ_ACTIONS = ("sqs:GetQueueUrl", "sqs:GetQueueAttributes")
 
@@ -69,9 +81,11 @@ class Resources:
     tables: dict[str, dynamodb.Table]
     buckets: dict[str, s3.Bucket]
     secrets_key: kms.Key
+    notices_key: kms.Key | None = None
     functions: dict[str, lambda_.Function] = field(default_factory=dict)
     queues: dict[str, sqs.Queue] = field(default_factory=dict)
     state_machine_names: tuple[str, ...] = ()
+    user_pools: dict[str, cognito.IUserPool] = field(default_factory=dict)
     _imported: dict[str, sfn.IStateMachine] = field(default_factory=dict)
 
     def _workflow(self, scope: Construct, name: str) -> sfn.IStateMachine:
@@ -83,6 +97,26 @@ class Resources:
             arn = state_machine_arn(stack, self.config, name)
             self._imported[name] = sfn.StateMachine.from_state_machine_arn(stack, f"Imported{pascal(name)}", arn)
         return self._imported[name]
+
+    def _grant_stop(self, principal: Principal, name: str) -> None:
+        """states:StopExecution on the executions of one state machine (named, so no reference to the machine)."""
+        machine_name = self.config.name(name)
+        arn = Stack.of(principal).format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        statement = iam.PolicyStatement(actions=["states:StopExecution"], resources=[arn])
+        principal.grant_principal.add_to_principal_policy(statement)
+        role = principal.grant_principal
+        assert isinstance(role, Construct)  # a function's or state machine's role
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            f"{machine_name}:*]",
+            f"StopExecution confined to the executions of {machine_name} (one per item; names are not known ahead)",
+        )
 
     def _email_identities(self, scope: Construct) -> list[str]:
         """SES checks the sending identity: the notify_from address and its domain, nothing else."""
@@ -129,11 +163,19 @@ class Resources:
         elif kind == "key" and name == "secrets":
             key = self.secrets_key
             grants = {"encrypt": lambda: key.grant_encrypt(principal), "decrypt": lambda: key.grant_decrypt(principal)}
+        elif kind == "key" and name == "notices" and self.notices_key is not None:
+            notices_key = self.notices_key
+            grants = {"mac": lambda: notices_key.grant(principal, "kms:GenerateMac")}
+        elif kind == "userpool":
+            pool = self.user_pools[name]
+            grants = {"signup": lambda: pool.grant(principal, *USER_POOL_SIGNUP_ACTIONS)}
         elif kind == "workflow":
             machine = self._workflow(principal, name)
             grants = {
                 "start": lambda: machine.grant_start_execution(principal),
                 "respond": lambda: machine.grant_task_response(principal),
+                # its executions only: ending a project early stops its items' executions
+                "stop": lambda: self._grant_stop(principal, name),
             }
         else:
             raise KeyError(kind)

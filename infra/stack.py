@@ -9,13 +9,14 @@ from aws_cdk import App, Environment, Stack, Tags
 from constructs import Construct
 
 from infra import catalog
-from infra.api_construct import ApiConstruct
+from infra.api_construct import STAGE_NAME, ApiConstruct
 from infra.asl import ROOT
 from infra.catalog import FunctionSpec, QueueSpec, StateMachineSpec
 from infra.config import StageConfig
 from infra.data_construct import DataConstruct
 from infra.frontend_construct import FrontendConstruct
 from infra.grants import workflow_environment
+from infra.identity_construct import IdentityConstruct
 from infra.lambda_factory import LambdaFactory
 from infra.monitoring_construct import MonitoringConstruct
 from infra.nag import acknowledge_grant_wildcards, apply_checks
@@ -43,13 +44,17 @@ class ByteBridgeStack(Stack):
         Tags.of(self).add("project", "bytebridge")
         Tags.of(self).add("stage", config.stage)
         data = DataConstruct(self, "Data", config=config)
+        identity = IdentityConstruct(self, "Identity", config=config)
         # bytebridge.settings reads these; table, queue and function names follow from BYTEBRIDGE_STAGE.
         settings_environment = {
             "BYTEBRIDGE_STAGE": config.stage,
             "SECRETS_KEY_ID": config.secrets_key_alias,
+            "NOTICES_KEY_ID": config.notices_key_alias,
             "DATA_BUCKET": data.buckets["data"].bucket_name,
             "EXPORTS_BUCKET": data.buckets["exports"].bucket_name,
             "NOTIFY_FROM": config.notify_from,
+            "USER_POOL_ID": identity.user_pool.user_pool_id,
+            "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,
         }
         factory = LambdaFactory(self, "Functions", config=config, environment=settings_environment)
         built = {spec.name: factory.build(spec, workflow_environment(self, config, spec)) for spec in functions}
@@ -62,9 +67,15 @@ class ByteBridgeStack(Stack):
             queues=queues,
             state_machines=state_machines,
         )
+        workflow.resources.user_pools["users"] = identity.user_pool
         for spec in functions:
             workflow.resources.grant_all(built[spec.name], spec)
-        api = ApiConstruct(self, "Api", config=config, specs=functions, functions=built)
+        api = ApiConstruct(self, "Api", config=config, specs=functions, functions=built, user_pool=identity.user_pool)
+        # Links in e-mails (unsubscribe) start with the API's own URL, built from its id: the functions then depend
+        # on the RestApi alone, not on its deployment (whose methods depend on the functions: a cycle).
+        public_url = f"https://{api.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE_NAME}"
+        for function in built.values():
+            function.add_environment("PUBLIC_URL", public_url)
         ScheduledConstruct(self, "Scheduled", config=config, specs=functions, functions=built)
         FrontendConstruct(self, "Frontend", config=config, api=api.api, specs=functions, logs_bucket=data.logs_bucket)
         MonitoringConstruct(
@@ -97,7 +108,9 @@ def build_app(stages: Sequence[str] | None = None, context: dict | None = None, 
     env = Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
     base = StageConfig.from_context(app.node)
     for stage in stages or (base.stage,):
-        config = StageConfig(stage=stage, notify_from=base.notify_from, alarm_email=base.alarm_email)
+        config = StageConfig(
+            stage=stage, notify_from=base.notify_from, alarm_email=base.alarm_email, operator_email=base.operator_email
+        )
         ByteBridgeStack(app, config.stack_name, config=config, env=env)
     apply_checks(app)
     return app

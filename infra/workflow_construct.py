@@ -53,6 +53,7 @@ class WorkflowConstruct(Construct):
             tables=data.tables,
             buckets=data.buckets,
             secrets_key=data.secrets_key,
+            notices_key=data.notices_key,
             functions=functions,
             queues=self.queues,
             state_machine_names=tuple(spec.name for spec in state_machines),

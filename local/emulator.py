@@ -6,7 +6,8 @@ Two seams route invocations to the real handlers, in-process:
 A handler's exception becomes a Lambda function error, which a state machine sees as a failed task.
 
 Those seams and every other patch of moto and powertools (serialized calls, long polls, task tokens, speed-ups)
-are listed, with the AWS behaviour each reproduces, in local.patches; emulated_aws applies them.
+are listed, with the AWS behaviour each reproduces, in local.patches; emulated_aws applies them (all but the
+"test-clock" group, which only the test harness applies).
 """
 
 import importlib
@@ -25,7 +26,7 @@ from moto.core.config import DefaultConfig
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
 from infra.catalog import FUNCTIONS
-from local.patches import PATCHES
+from local.patches import in_group
 
 MOTO_CONFIG: DefaultConfig = {
     "stepfunctions": {"execute_state_machine": True},
@@ -114,7 +115,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
     reset_clients()
     with ExitStack() as stack:
         stack.enter_context(mock_aws(config=MOTO_CONFIG))
-        for patch in PATCHES:
+        for patch in in_group("emulator"):  # not the test-clock group: the test harness adds it
             stack.enter_context(patch.applied())
         try:
             yield

@@ -1,26 +1,22 @@
-"""moto's own timers on bytebridge.clock, so that moving business time (clock.advance, tests only) moves the
-emulated AWS with it, as one clock:
+"""The replacements that put moto's own timers on bytebridge.clock, so that moving business time (clock.advance,
+tests only) moves the emulated AWS with it, as one clock:
 
 - SQS: visibility timeouts, message delays, retention and timestamps (moto.sqs reads moto's unix_time);
-- Step Functions: HeartbeatSeconds, TimeoutSeconds of a task, Retry intervals and Wait states (threading waits and
-  a sleep in moto's ASL interpreter).
+- Step Functions: HeartbeatSeconds, TimeoutSeconds of a task, Retry intervals and Wait states (threading waits, a
+  sleep and a time.time in moto's ASL interpreter).
+
+They are registered, with the moto targets they replace, in local.patches (the "test-clock" group), which only the
+test harness applies (local.patches.moto_on_the_clock, via local.reset); `make run` keeps moto on the system clock.
 
 Without an advance, clock.now_ms() is the system clock, so nothing changes: a timer still fires after its real
 duration. After an advance, a waiting timer sees its deadline passed within POLL_SECONDS. Not covered (nothing
-here uses them): an execution-wide TimeoutSeconds, and the timestamps of execution histories (cosmetic).
+here uses them): an execution-wide TimeoutSeconds, a Wait state's Timestamp (moto measures it with datetime.now),
+and the timestamps of execution histories (cosmetic).
 """
 
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
-
-import moto.sqs.models as sqs_models
-from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-from moto.stepfunctions.parser.asl.component.state.exec import execute_state
-from moto.stepfunctions.parser.asl.eval import environment
-from moto.stepfunctions.parser.asl.eval.callback import callback
 
 from bytebridge import clock
 
@@ -46,48 +42,25 @@ def sleep(seconds: float) -> None:
     ClockEvent().wait(seconds)
 
 
-def _unix_time(original):
+def unix_time_on_the_clock(original):
     def unix_time(dt: Any = None) -> float:
         return original(dt) if dt is not None else clock.now_ms() / 1000
 
     return unix_time
 
 
-def _unix_time_millis(original):
+def unix_time_millis_on_the_clock(original):
     def unix_time_millis(dt: Any = None) -> float:
         return original(dt) if dt is not None else float(clock.now_ms())
 
     return unix_time_millis
 
 
-def _threading_with_clock_events() -> SimpleNamespace:
-    """The threading module as moto's interpreter modules see it, with Event on the clock."""
-    return SimpleNamespace(**{**vars(threading), "Event": ClockEvent})
+def threading_with_clock_events(original: ModuleType) -> SimpleNamespace:
+    """The threading module as a moto module sees it, with Event on the clock."""
+    return SimpleNamespace(**{**vars(original), "Event": ClockEvent})
 
 
-@contextmanager
-def _set(owner: Any, name: str, value: Any) -> Iterator[None]:
-    original = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
-
-
-@contextmanager
-def moto_on_the_clock() -> Iterator[None]:
-    """Put moto's SQS and Step Functions timers on bytebridge.clock while active (after emulated_aws has started).
-    Events and timers created while it is active keep following the clock."""
-    patches = [
-        (sqs_models, "unix_time", _unix_time(sqs_models.unix_time)),
-        (sqs_models, "unix_time_millis", _unix_time_millis(sqs_models.unix_time_millis)),
-        (callback, "Event", ClockEvent),  # HeartbeatSeconds; TimeoutSeconds of the callback wait
-        (execute_state, "threading", _threading_with_clock_events()),  # TimeoutSeconds of a task
-        (environment, "threading", _threading_with_clock_events()),  # Wait states
-        (retrier_decl, "time", SimpleNamespace(sleep=sleep)),  # Retry IntervalSeconds
-    ]
-    with ExitStack() as stack:
-        for owner, name, value in patches:
-            stack.enter_context(_set(owner, name, value))
-        yield
+def time_on_the_clock(original: ModuleType) -> SimpleNamespace:
+    """The time module as a moto module sees it, with time and sleep on the clock."""
+    return SimpleNamespace(**{**vars(original), "time": clock.now_s, "sleep": sleep})

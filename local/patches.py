@@ -3,18 +3,24 @@
 moto differs from AWS in a few ways the platform depends on, and is needlessly slow in a few others; powertools
 assumes one request per process, where this process serves many at once. Each Patch names its target, what
 replaces it, the AWS behaviour it reproduces (or SPEED_ONLY), AWS's documentation of that behaviour, and the
-parameters the target must still have for the replacement to fit. local.emulator.emulated_aws applies PATCHES, in
-order, and undoes them on exit (the powertools ones stay for the life of the process, see Patch.lifetime).
+parameters the target must still have for the replacement to fit. local.emulator.emulated_aws applies the
+"emulator" group of PATCHES, in order, and undoes them on exit (the powertools ones stay for the life of the
+process, see Patch.lifetime).
+
+The "test-clock" group reproduces no AWS behaviour by itself: it puts moto's SQS and Step Functions timers on
+bytebridge.clock (replacements in local.moto_clock), so that a test moving the clock moves those timers too. Only
+the test harness applies it (moto_on_the_clock, from local.reset), after emulated_aws; `make run` does not.
 
 tests/integration/test_emulator_patches.py checks that every target still exists with those parameters at the
-pinned moto and powertools versions, and shows each AWS behaviour on the emulated platform. Local runtime only.
+pinned moto and powertools versions, and shows each AWS behaviour (each timer following the clock) on the
+emulated platform. Local runtime only.
 """
 
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
@@ -22,6 +28,13 @@ from typing import Any, Literal
 
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
 
+from local.moto_clock import (
+    ClockEvent,
+    threading_with_clock_events,
+    time_on_the_clock,
+    unix_time_millis_on_the_clock,
+    unix_time_on_the_clock,
+)
 from local.moto_speedups import COPY_WITHOUT_TABLES, item_level_rollback
 
 SPEED_ONLY = "speed only"
@@ -34,6 +47,8 @@ AWS_IDLE = threading.Condition(AWS_LOCK)
 _LONG_POLL_STEP_SECONDS = 0.05
 
 _ABSENT = object()
+
+Group = Literal["emulator", "test-clock"]
 
 
 @dataclass(frozen=True)
@@ -48,9 +63,16 @@ class Patch:
     # "emulator": undone when the emulator stops. "process": installed once, never undone (see the powertools ones).
     lifetime: Literal["emulator", "process"] = "emulator"
     install: Callable[[Any, str, Any], None] = setattr
+    # "emulator": applied by emulated_aws (`make run`, tests). "test-clock": only by moto_on_the_clock (tests).
+    group: Group = "emulator"
+    # For a name that the target module looks up when it runs (a module or a class it imported): how its source
+    # uses that name, which must still be there for the replacement to take effect.
+    uses: tuple[str, ...] = ()
 
     @property
-    def kind(self) -> Literal["correctness", "speed"]:
+    def kind(self) -> Literal["correctness", "speed", "test-clock"]:
+        if self.group == "test-clock":
+            return "test-clock"
         return "speed" if self.behaviour == SPEED_ONLY else "correctness"
 
     def resolve(self) -> tuple[Any, str]:
@@ -246,6 +268,7 @@ def _on_class_and_metaclass(owner: type, attribute: str, value: property) -> Non
 _SFN_CALLBACK = "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback"
 _SFN_ENDPOINT = "moto.stepfunctions.parser.asl.eval.callback.callback"
 _POWERTOOLS_ROUTER = "aws_lambda_powertools.event_handler.api_gateway"
+_SFN_ASL = "moto.stepfunctions.parser.asl"
 
 _DOCS_CALLBACK = "https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token"
 _DOCS_SEND_TASK_SUCCESS = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html"
@@ -253,6 +276,14 @@ _DOCS_SEND_TASK_HEARTBEAT = "https://docs.aws.amazon.com/step-functions/latest/a
 _DOCS_ONE_REQUEST_PER_ENVIRONMENT = (
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html",
+)
+_DOCS_SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest"
+_DOCS_TASK_STATE = "https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html"
+_DOCS_WAIT_STATE = "https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html"
+_TEST_CLOCK_REASON = (
+    "moto measures {what} on the system clock, so a test that moves bytebridge.clock (clock.advance) would see "
+    "the platform's business time move but not this timer, and would have to sleep for real. Tests only: "
+    "reproduces no AWS behaviour by itself."
 )
 _POWERTOOLS_REASON = (
     "Powertools keeps the current request on the router class (BaseRouter.current_event, .lambda_context) and on "
@@ -465,6 +496,115 @@ PATCHES: tuple[Patch, ...] = (
         parameters=None,
         reason=_POWERTOOLS_REASON,
     ),
+    Patch(
+        target="moto.sqs.models:unix_time",
+        replacement=unix_time_on_the_clock,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "SQS message retention follows bytebridge.clock: a message is gone once MessageRetentionPeriod has "
+            "passed since it was sent (also queue timestamps and PurgeQueue's 60-second rule)."
+        ),
+        docs=(
+            f"{_DOCS_SQS}/APIReference/API_SetQueueAttributes.html",
+            f"{_DOCS_SQS}/APIReference/API_PurgeQueue.html",
+        ),
+        parameters=("dt",),
+        uses=("unix_time()",),
+        reason=_TEST_CLOCK_REASON.format(what="message retention (seconds since the epoch)"),
+    ),
+    Patch(
+        target="moto.sqs.models:unix_time_millis",
+        replacement=unix_time_millis_on_the_clock,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "SQS visibility timeouts (ReceiveMessage's VisibilityTimeout, ChangeMessageVisibility) and delays "
+            "(DelaySeconds of a queue or a message) follow bytebridge.clock, as do SentTimestamp and "
+            "ApproximateFirstReceiveTimestamp."
+        ),
+        docs=(
+            f"{_DOCS_SQS}/SQSDeveloperGuide/sqs-visibility-timeout.html",
+            f"{_DOCS_SQS}/SQSDeveloperGuide/sqs-delay-queues.html",
+            f"{_DOCS_SQS}/SQSDeveloperGuide/sqs-message-timers.html",
+        ),
+        parameters=("dt",),
+        uses=("unix_time_millis()",),
+        reason=_TEST_CLOCK_REASON.format(what="visibility and delays (milliseconds since the epoch)"),
+    ),
+    Patch(
+        target=f"{_SFN_ENDPOINT}:Event",
+        replacement=ClockEvent,
+        group="test-clock",
+        behaviour=(
+            "A Task state's HeartbeatSeconds follows bytebridge.clock: with no SendTaskHeartbeat for that long "
+            "(on the clock), the task times out (AWS: States.HeartbeatTimeout; moto reports States.Timeout). So "
+            "does the callback wait's TimeoutSeconds (and an activity's wait for a worker)."
+        ),
+        docs=(_DOCS_TASK_STATE, _DOCS_SEND_TASK_HEARTBEAT, _DOCS_CALLBACK),
+        parameters=(),  # moto makes its events with Event(); ClockEvent changes only Event.wait(timeout)
+        uses=("Event()", "wait(timeout="),
+        reason=_TEST_CLOCK_REASON.format(what="a heartbeat's wait (threading.Event.wait with a timeout)"),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.component.state.exec.execute_state:threading",
+        replacement=threading_with_clock_events,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "A Task state's TimeoutSeconds follows bytebridge.clock: a task still running that long (on the "
+            "clock) fails with States.Timeout."
+        ),
+        docs=(_DOCS_TASK_STATE, "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"),
+        parameters=None,
+        uses=("threading.Event()", "terminated_event.wait(timeout_seconds)"),
+        reason=_TEST_CLOCK_REASON.format(what="a task's timeout (threading.Event().wait with a timeout)"),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.eval.environment:threading",
+        replacement=threading_with_clock_events,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "A Wait state's Seconds (or SecondsPath) follow bytebridge.clock: the execution goes on once they have "
+            "passed on the clock (with the next patch; not a Timestamp, which moto measures with datetime.now)."
+        ),
+        docs=(_DOCS_WAIT_STATE,),
+        parameters=None,
+        uses=("self.program_state_event = threading.Event()",),
+        reason=_TEST_CLOCK_REASON.format(what="a Wait state (the execution's threading.Event, waited on)"),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.component.state.wait.wait_function.wait_function:time",
+        replacement=time_on_the_clock,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "A Wait state's Seconds (or SecondsPath) follow bytebridge.clock: once woken, the state counts the "
+            "seconds it has waited on the clock, so it does not wait again for the rest."
+        ),
+        docs=(_DOCS_WAIT_STATE,),
+        parameters=None,
+        uses=("time.time()", "env.program_state_event.wait(wait_seconds)"),
+        reason=_TEST_CLOCK_REASON.format(what="how long a Wait state has waited (time.time)"),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.component.common.retry.retrier_decl:time",
+        replacement=time_on_the_clock,
+        wraps=True,
+        group="test-clock",
+        behaviour=(
+            "A Retrier's interval (IntervalSeconds, BackoffRate, MaxDelaySeconds) follows bytebridge.clock: the "
+            "next attempt starts once that interval has passed on the clock."
+        ),
+        docs=(
+            "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html",
+            _DOCS_TASK_STATE,
+        ),
+        parameters=None,
+        uses=("time.sleep(interval_seconds)",),
+        reason=_TEST_CLOCK_REASON.format(what="a retry interval (time.sleep)"),
+    ),
 )
 
 # The unpatched callables, taken when this module is first imported (before any patch can be applied), so the
@@ -472,3 +612,17 @@ PATCHES: tuple[Patch, ...] = (
 ORIGINALS: dict[str, Any] = {
     patch.target: getattr(*patch.resolve()) for patch in PATCHES if patch.parameters is not None
 }
+
+
+def in_group(group: Group) -> tuple[Patch, ...]:
+    return tuple(patch for patch in PATCHES if patch.group == group)
+
+
+@contextmanager
+def moto_on_the_clock() -> Iterator[None]:
+    """Apply the test-clock group while active (after emulated_aws has started): moto's SQS and Step Functions timers
+    follow bytebridge.clock. Events and timers created while it is active keep following the clock."""
+    with ExitStack() as stack:
+        for patch in in_group("test-clock"):
+            stack.enter_context(patch.applied())
+        yield

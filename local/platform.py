@@ -12,13 +12,13 @@ from http.server import ThreadingHTTPServer
 from moto.server import ThreadedMotoServer
 
 from bytebridge.aws import reset_clients
-from bytebridge.dal.projects import find_project
-from bytebridge.engine.launch import activate_project
-from bytebridge.enums import ProjectStatus
-from bytebridge.logic.accounts import AccountExists, create_account
+from bytebridge.identity import OPERATORS
+from bytebridge.logic.accounts import create_account
+from bytebridge.logic.users import create_staff
 from bytebridge.workers.tokens import create_worker
 from local.emulator import emulated_aws
-from local.gateway import LocalRoute, serve
+from local.gateway import LocalGetRoute, LocalRoute, serve
+from local.outbox import sent_mails
 from local.provision import provision
 from local.scheduler import Scheduler
 
@@ -31,19 +31,15 @@ DEMO_USER_ID = "U_10BF4B46DD4811EA93476C96CFDDE73D"
 DEMO_SECRET = "test_78pbttim3mykypuoswidgzor6fv1u2rj"
 
 
-def _create_account_route(body: bytes) -> tuple[int, dict]:
-    try:
-        request = json.loads(body or b"{}")
-        email = str(request["email"]).strip()
-    except (ValueError, KeyError, TypeError):
-        return 400, {"error": 'body must be {"email": "..."}'}
-    if "@" not in email:
-        return 400, {"error": "not an e-mail address"}
-    try:
-        user_id, secret = create_account(email, card_bound=bool(request.get("cardBound", True)))
-    except AccountExists:
-        return 409, {"error": f"an account for {email} exists"}
-    return 200, {"userId": user_id, "secretKey": secret}
+# The demo operator `make run` creates (staff accounts are never signed up): sign in with these at /auth/v1/signIn,
+# or let the operator CLI (ops/cli.py) do it. Local only.
+DEMO_OPERATOR_EMAIL = "operator@bytebridge.local"
+DEMO_OPERATOR_PASSWORD = "Operator-demo-1"
+
+
+def _outbox_route(query: dict[str, str]) -> tuple[int, list]:
+    """GET /local/outbox[?to=address]: the mails sent so far (moto's SES), newest first."""
+    return 200, sent_mails(query.get("to") or None)
 
 
 def _create_worker_route(body: bytes) -> tuple[int, dict]:
@@ -56,25 +52,12 @@ def _create_worker_route(body: bytes) -> tuple[int, dict]:
     return 200, {"workerId": worker_id, "token": token}
 
 
-def _activate_project_route(body: bytes) -> tuple[int, dict]:
-    """The operators' side of the lifecycle, until it exists: a project under review (alterState start) passes
-    review, trial and payment at once and its first wave of items starts."""
-    try:
-        project_id = str(json.loads(body or b"{}")["projectId"])
-    except (ValueError, KeyError, TypeError):
-        return 400, {"error": 'body must be {"projectId": "..."}'}
-    project = find_project(project_id)
-    if project is None or project.status != ProjectStatus.CHECKING:
-        return 409, {"error": f"{project_id} is not a project under review (start it with alterState first)"}
-    launched = activate_project(project.user_id, project_id)
-    return 200, {"projectId": project_id, "status": ProjectStatus.IN_PROGRESS.value, "launched": launched}
-
-
 LOCAL_ROUTES: dict[str, LocalRoute] = {
-    "/local/accounts": _create_account_route,
     "/local/workers": _create_worker_route,
-    "/local/projects/activate": _activate_project_route,
 }
+
+
+LOCAL_GET_ROUTES: dict[str, LocalGetRoute] = {"/local/outbox": _outbox_route}
 
 
 @dataclass
@@ -99,7 +82,8 @@ class Platform:
         self._start_s3_endpoint()
         provision()
         create_account(DEMO_EMAIL, card_bound=True, secret=DEMO_SECRET, user_id=DEMO_USER_ID)
-        self._server = serve(self.host, self.port, LOCAL_ROUTES)
+        create_staff(DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, OPERATORS)
+        self._server = serve(self.host, self.port, LOCAL_ROUTES, LOCAL_GET_ROUTES)
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
         self._scheduler = Scheduler().start()  # EventBridge schedules and SQS pollers, which moto lacks

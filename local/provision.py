@@ -9,7 +9,7 @@ import zipfile
 from bytebridge.aws import client, reset_clients
 from bytebridge.dal.tables import ALL_MODELS
 from bytebridge.settings import get_settings, resource_name
-from infra import asl
+from infra import asl, identity_spec
 from infra.catalog import FUNCTIONS, QUEUES, STATE_MACHINES
 
 LAMBDA_ROLE = "bytebridge-local-lambda"
@@ -27,6 +27,16 @@ def create_secrets_key() -> str:
     kms = client("kms")
     key_id = kms.create_key(Description="ByteBridge API secrets")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName=get_settings().secrets_key_id, TargetKeyId=key_id)
+    return key_id
+
+
+def create_notices_key() -> str:
+    """The HMAC key signing unsubscribe links (bytebridge.delivery.notices.unsubscribe)."""
+    kms = client("kms")
+    key_id = kms.create_key(
+        Description="ByteBridge notices: unsubscribe links", KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC"
+    )["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=get_settings().notices_key_id, TargetKeyId=key_id)
     return key_id
 
 
@@ -142,13 +152,58 @@ def verify_sender() -> None:
     client("ses").verify_email_identity(EmailAddress=get_settings().notify_from)
 
 
+def create_user_pool() -> tuple[str, str]:
+    """The Cognito user pool, its groups and app client (infra.identity_spec, as the CDK app deploys them);
+    USER_POOL_ID and USER_POOL_CLIENT_ID name them. Returns (pool id, client id)."""
+    idp = client("cognito-idp")
+    policy = identity_spec.PASSWORD_POLICY
+    pool_id = idp.create_user_pool(
+        PoolName=resource_name(identity_spec.POOL_BASE),
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=[],  # Cognito mails nothing: the auth API sends its own codes
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": policy.minimum_length,
+                "RequireUppercase": policy.require_uppercase,
+                "RequireLowercase": policy.require_lowercase,
+                "RequireNumbers": policy.require_digits,
+                "RequireSymbols": policy.require_symbols,
+            }
+        },
+        Schema=[
+            {
+                "Name": name,
+                "AttributeDataType": "String",
+                "Mutable": True,
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": str(length)},
+            }
+            for name, length in identity_spec.CUSTOM_ATTRIBUTES.items()
+        ],
+    )["UserPool"]["Id"]
+    for group, description in identity_spec.GROUP_DESCRIPTIONS.items():
+        idp.create_group(UserPoolId=pool_id, GroupName=group, Description=description)
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=resource_name(identity_spec.CLIENT_BASE),
+        GenerateSecret=False,
+        ExplicitAuthFlows=list(identity_spec.CLIENT_AUTH_FLOWS),
+        WriteAttributes=["email"],
+    )["UserPoolClient"]["ClientId"]
+    os.environ["USER_POOL_ID"] = pool_id
+    os.environ["USER_POOL_CLIENT_ID"] = client_id
+    get_settings.cache_clear()
+    return pool_id, client_id
+
+
 def provision() -> None:
     """Everything the platform needs, on the emulated AWS that is active in this process."""
     reset_clients()
     create_secrets_key()
+    create_notices_key()
     create_tables()
     create_buckets()
     functions = create_functions()
     queues = create_queues()
     create_state_machines(functions, queues)
     verify_sender()
+    create_user_pool()

@@ -4,7 +4,8 @@ test process provisions once and every test still starts from an empty platform.
 `ReusablePlatform` is that platform for a test process. Underneath, `capture()` records what provisioning made, and
 `reset_platform(baseline)`
 - stops every execution and waits for its threads (none may write into the next test),
-- empties every table, queue and bucket, forgets sent mail and executions, and puts queue attributes back,
+- empties every table, queue and bucket, forgets sent mail, executions and Cognito users, and puts queue
+  attributes back,
 - provisions anew if a provisioned resource was deleted (resources a test added are emptied, not removed),
 - puts the settings environment back, resets bytebridge.clock, clears the per-process caches of the domain layer
   and the handlers (functools caches: settings, saved flows, queue URLs, ...; clients and connections are kept,
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
+from moto.cognitoidp.models import cognitoidp_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.base_backend import BackendDict
 from moto.dynamodb.models import dynamodb_backends
@@ -39,7 +41,7 @@ from bytebridge.aws import client
 from bytebridge.settings import get_settings
 from infra.catalog import FUNCTIONS
 from local.emulator import emulated_aws
-from local.moto_clock import moto_on_the_clock
+from local.patches import moto_on_the_clock
 from local.provision import provision
 
 log = logging.getLogger("bytebridge.local.reset")
@@ -188,6 +190,17 @@ def _empty_queues(baseline: Baseline) -> None:
                 sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
 
 
+def _empty_user_pools() -> None:
+    """Every Cognito user (and its group memberships and tokens) goes; pools, groups and app clients stay."""
+    for pool in cognitoidp_backends[DEFAULT_ACCOUNT_ID][_region()].user_pools.values():
+        pool.users.clear()
+        for group in pool.groups.values():
+            group.users.clear()
+        pool.refresh_tokens.clear()
+        pool.access_tokens.clear()
+        pool.id_tokens.clear()
+
+
 def _clear_caches() -> None:
     """Every functools cache of the domain layer and the handlers, except those holding clients or connections."""
     packages = ("bytebridge", *{spec.handler.split(".")[0] for spec in FUNCTIONS})
@@ -243,6 +256,7 @@ def reset_platform(baseline: Baseline) -> Baseline:
         ses = ses_backends[DEFAULT_ACCOUNT_ID][_region()]
         ses.sent_messages.clear()
         ses.sent_message_count = 0
+        _empty_user_pools()
     for hook in _HOOKS:
         hook()
     return baseline
@@ -263,7 +277,7 @@ def _moto_data_kept() -> Iterator[None]:
 
 class ReusablePlatform:
     """The emulated platform of a test process: provisioned on first use and reset before every later one, and
-    switched off between uses (moto stops intercepting calls, the local patches and local.moto_clock are undone)
+    switched off between uses (moto stops intercepting calls, all of local.patches is undone)
     with its data kept, so that code running in between sees no emulator, as before, and may start one of its own.
     If that wiped the platform, the next use provisions it again."""
 

@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 
-from local.platform import Platform
+from local.platform import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, Platform
 
 
 def configure_logging(level_name: str) -> None:
@@ -39,7 +39,9 @@ def main() -> None:
         "  simulate:     make simulate (a project labeled by simulated annotators)\n"
         f"  downloads:    presigned export URLs point at http://{args.host}:{platform.s3_port} (local S3)\n"
         f"  demo account: userId={platform.demo_user_id} secretKey={platform.demo_secret}\n"
-        "  new account:  make account EMAIL=someone@example.com\n"
+        f"  operator:     {DEMO_OPERATOR_EMAIL} password {DEMO_OPERATOR_PASSWORD} (POST /auth/v1/signIn)\n"
+        "  new account:  make account EMAIL=someone@example.com (signs up through /auth/v1, code from the outbox)\n"
+        f"  sent mail:    GET  {platform.url}/local/outbox[?to=address]\n"
         "Data is kept in memory only: it is gone when this process stops. Ctrl+C to stop.",
         flush=True,
     )

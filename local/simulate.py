@@ -1,7 +1,9 @@
 """`make simulate`: drive a project to the end on the running local platform, over HTTP, as a client and a
 crowd of simulated annotators would: create a classify-then-box project (cat → box the cats → end; dog → end),
-upload a simulated dataset, start it, let the operators' stand-in activate it, then annotators of the given
-accuracy claim, answer and submit through the worker API until every item is finished. Progress is printed
+upload a simulated dataset, submit it for review, and, signed in as the demo operator (operator API), approve it;
+annotators of the given accuracy claim, answer and submit through the worker API; when the trial is done the
+client accepts it (acceptTrial) and the operator starts the project (until payment does), and the annotators
+go on until every item is finished. Progress is printed
 as it goes; at the end the consolidated answers are scored against the ground truth.
 
     python -m local.simulate [--url http://127.0.0.1:20000] [--items 50] [--annotators 8] [--accuracy 0.8]
@@ -34,7 +36,7 @@ from local.annotators import (
     project_params,
     truth_of,
 )
-from local.platform import DEMO_SECRET, DEMO_USER_ID
+from local.platform import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, DEMO_SECRET, DEMO_USER_ID
 
 UPLOAD_BATCH = 1000  # submitResource takes this many links per call
 
@@ -72,6 +74,26 @@ class Client:
         if answer["code"] != 0:
             raise RuntimeError(f"{path}: code {answer['code']} {answer.get('errorMsg')} {answer.get('detail', '')}")
         return answer["data"]
+
+
+class Operator:
+    """The operator API (/operator/v1), signed in through /auth/v1 as a member of `operators`."""
+
+    def __init__(self, base_url: str, email: str, password: str):
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+        signed_in = self.http.post(
+            f"{self.base_url}/auth/v1/signIn", json={"email": email, "password": password}, timeout=30
+        )
+        if signed_in.status_code != 200:
+            raise RuntimeError(f"operator sign-in as {email} failed: {signed_in.status_code} {signed_in.text}")
+        self.http.headers["Authorization"] = f"Bearer {signed_in.json()['idToken']}"
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        answer = self.http.request(method, f"{self.base_url}/operator/v1{path}", json=body, timeout=120)
+        if answer.status_code != 200:
+            raise RuntimeError(f"operator {method} {path}: {answer.status_code} {answer.text}")
+        return answer.json()
 
 
 def _annotate(
@@ -169,6 +191,7 @@ def run_simulation(
     secret: str = DEMO_SECRET,
     timeout_seconds: float = 600,
     seed: int = 7,
+    operator: tuple[str, str] | None = None,  # (e-mail, password) of an operator; default: the local demo operator
     out=sys.stdout,
 ) -> dict:
     """Run one simulated project to the end; returns the figures it printed."""
@@ -185,8 +208,8 @@ def run_simulation(
             "/api/v1/projects/submitResource", {"projectId": project_id, "resourceType": "image", "resourceURLs": batch}
         )
     client.call("/api/v1/projects/alterState", {"projectId": project_id, "type": "start"})
-    activated = requests.post(f"{base_url}/local/projects/activate", json={"projectId": project_id}, timeout=120)
-    activated.raise_for_status()
+    ops = Operator(base_url, *(operator or (DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD)))
+    ops.call("POST", f"/reviews/{project_id}/approve")
     print(f"project {project_id}: {items} items, {annotators} annotators at ~{accuracy:.0%}", file=out, flush=True)
 
     stop, tally = threading.Event(), Tally()
@@ -201,7 +224,8 @@ def run_simulation(
     started = time.monotonic()
     try:
         while True:
-            progress = client.call("/api/v1/projects/retrieveProject", {"projectId": project_id})["projectData"]
+            retrieved = client.call("/api/v1/projects/retrieveProject", {"projectId": project_id})
+            progress, trial = retrieved["projectData"], retrieved.get("trial")
             elapsed = time.monotonic() - started
             print(
                 f"  {elapsed:6.1f} s  {progress['projectStatus']:<10} completed {progress['completedQuantity']}/"
@@ -212,6 +236,12 @@ def run_simulation(
             )
             if progress["projectStatus"] == "completed" or elapsed > timeout_seconds:
                 break
+            if progress["projectStatus"] == "trialDone":  # the client accepts the trial …
+                client.call("/api/v1/projects/acceptTrial", {"projectId": project_id})
+                print("  trial accepted", file=out, flush=True)
+            elif progress["projectStatus"] == "waitingPayment":  # … and the operator starts it (until payment does)
+                ops.call("POST", f"/projects/{project_id}/start")
+                print("  started by the operator", file=out, flush=True)
             time.sleep(2)
     finally:
         stop.set()
@@ -233,6 +263,7 @@ def run_simulation(
                 "amountSpent",
             )
         },
+        "trial": {k: trial[k] for k in ("size", "finished", "cost")} if trial else None,
         "annotators": dict(tally.counts),
         "score": score(results, dataset),
     }

@@ -4,9 +4,10 @@ accounts, and signed API calls (tests.support.client).
 `aws` gives a test an empty, just-provisioned platform (local.reset.ReusablePlatform): provisioned on first use in
 each pytest process (each xdist worker), then before every test emptied (tables, queues, buckets, executions, sent
 mail), its settings environment put back, bytebridge.clock reset and the per-process caches cleared. moto's timers
-follow bytebridge.clock (local.moto_clock). Tests that do not use it run with the platform switched off (no moto,
-no patches), as before. A test that needs other settings changes them for itself (tests.support.timing.settings,
-or monkeypatch.setenv + get_settings.cache_clear): nothing provisioned depends on them.
+follow bytebridge.clock (the test-clock group of local.patches). Tests that do not use it run with the platform
+switched off (no moto, no patches), as before. A test that needs other settings changes them for itself
+(tests.support.timing.settings, or monkeypatch.setenv + get_settings.cache_clear): nothing provisioned depends on
+them.
 """
 
 from collections.abc import Iterator

@@ -23,7 +23,14 @@ from bytebridge.envelope import failure
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.model import FLOW_JSON_SCHEMA
 from bytebridge.observability import logger, metrics, tracer
-from client_api import exports_routes, flows_routes, projects_routes, results_routes
+from client_api import (
+    exports_routes,
+    flows_routes,
+    lifecycle_routes,
+    messages_routes,
+    projects_routes,
+    results_routes,
+)
 from client_api.signed import authenticate_event, body_user_id
 
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -34,6 +41,8 @@ app.include_router(projects_routes.router)
 app.include_router(results_routes.router)
 app.include_router(exports_routes.router)
 app.include_router(flows_routes.router)
+app.include_router(lifecycle_routes.router)
+app.include_router(messages_routes.router)
 
 
 def _envelope(error: ApiError, status_code: int = 200) -> Response:

@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from bytebridge.clock import now_ms
-from bytebridge.logic import project_state, projects, resources
+from bytebridge.logic import lifecycle, project_state, projects, resources
 from bytebridge.models.client_api import (
     AlterStateRequest,
     AlterStateResponse,
@@ -38,7 +38,7 @@ def set_project(request: SetProjectRequest) -> SetProjectResponse:
 @signed_post(router, "/api/v1/projects/retrieveProject", RetrieveProjectResponse, "A project and its progress")
 def retrieve_project(request: RetrieveProjectRequest) -> RetrieveProjectResponse:
     account = signed_account(router)
-    data = projects.retrieve_project(account, request.params)
+    data = lifecycle.retrieve_project(account, request.params)
     return RetrieveProjectResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
@@ -49,7 +49,7 @@ def submit_resource(request: SubmitResourceRequest) -> SubmitResourceResponse:
     return SubmitResourceResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
-@signed_post(router, "/api/v1/projects/alterState", AlterStateResponse, "Start, pause or delete a project")
+@signed_post(router, "/api/v1/projects/alterState", AlterStateResponse, "Start, pause, end or delete a project")
 def alter_state(request: AlterStateRequest) -> AlterStateResponse:
     account = signed_account(router)
     data = project_state.alter_state(account, request.params)

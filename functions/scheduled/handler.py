@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from bytebridge.delivery import acceptance, notify, retention
+from bytebridge.delivery import acceptance, messages, notify, retention
 from bytebridge.observability import logger, metrics, tracer
 
 
@@ -28,6 +28,16 @@ def notify_clients(event: dict, context) -> dict:
     report = asdict(notify.send_pending_notices())
     logger.info("notify", extra=report)
     return report
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def notify_messages(event: dict, context) -> dict:
+    """Mail each side of a message thread once, after the thread has been quiet for the quiet period."""
+    sent = messages.send_quiet_thread_notices()
+    logger.info("notify messages", extra={"mails": sent})
+    return {"message_mails": sent}
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)

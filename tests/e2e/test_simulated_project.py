@@ -1,5 +1,6 @@
 """A project labeled end to end on the local platform, over HTTP only, as a client and a crowd see it:
-`local.simulate` creates a classify-then-box project (cats get boxes), uploads 50 simulated images, starts it,
+`local.simulate` creates a classify-then-box project (cats get boxes), uploads 50 simulated images, submits it,
+the demo operator approves it (operator API), the trial runs, the client accepts it and the operator starts it,
 and 8 annotators at ~80% accuracy work it through the worker API while some skip tasks, walk away from claims
 (their leases run out) and submit twice. Then the client exports the results and downloads them through the
 presigned URL retrieveProject gives."""
@@ -56,7 +57,10 @@ def test_every_item_reaches_an_end_node_once_despite_skips_abandons_and_double_s
     assert done["abandoned"] > 0 and done["skipped"] > 0 and done["duplicate submit"] > 0
     assert not any(key.startswith("resubmit") for key in done)
     boxed = sum("box" in r["result"]["answers"] for r in results)
-    assert progress["amountSpent"] == pytest.approx(ITEMS * 0.02 + boxed * 0.06)  # bytebridge.pricing
+    # bytebridge.pricing; the trial's sample (max(20, 5%) items) was labeled free: only the rest is charged
+    trial = figures["trial"]
+    assert trial["size"] == trial["finished"] == 20 and trial["cost"] > 0
+    assert progress["amountSpent"] + trial["cost"] == pytest.approx(ITEMS * 0.02 + boxed * 0.06)
 
 
 def _judgment_accuracy(client: Client, project_id: str, results: list[dict]) -> float:

@@ -1,8 +1,10 @@
 """The local runtime's patches of moto and powertools (local.patches).
 
-The contract: every target still exists, with the parameters its replacement expects, at the pinned moto and
-powertools versions. The behaviour: for every correctness patch, a test on the emulated platform of the AWS
-behaviour it reproduces, which fails with that patch left out. Each test provisions only what it uses."""
+The contract: every target still exists, with the parameters its replacement expects (and, for a name a module
+looks up, still used there), at the pinned moto and powertools versions. The behaviour: for every correctness
+patch, a test on the emulated platform of the AWS behaviour it reproduces, which fails with that patch left out;
+for every test-clock patch, a test that its AWS timer follows bytebridge.clock (moved, not waited for), which would
+wait for real with that patch left out. Each test provisions only what it uses."""
 
 import importlib.metadata
 import inspect
@@ -14,6 +16,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 import boto3
@@ -23,10 +26,11 @@ from botocore.exceptions import ClientError
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from bytebridge import clock
 from local import emulator
 from local.emulator import FAKE_ENV, LocalContext, emulated_aws, stop_executions
 from local.gateway import proxy_event
-from local.patches import ORIGINALS, PATCHES, Patch
+from local.patches import AWS_IDLE, ORIGINALS, PATCHES, SPEED_ONLY, Patch, in_group, moto_on_the_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN_FILES = ("requirements.txt", "requirements-dev.txt")
@@ -36,11 +40,13 @@ SFN_CALLBACK = (
     ":StateTaskServiceCallback"
 )
 SFN_ENDPOINT = "moto.stepfunctions.parser.asl.eval.callback.callback:CallbackEndpoint"
+SFN_ASL = "moto.stepfunctions.parser.asl"
 POWERTOOLS = "aws_lambda_powertools.event_handler.api_gateway"
 
 
 def _name(patch: Patch) -> str:
-    return patch.target.split(":")[1]
+    module, _, path = patch.target.partition(":")
+    return path if "." in path else f"{module.rsplit('.', 1)[1]}.{path}"
 
 
 # --- The contract --------------------------------------------------------------------------------------------------
@@ -91,10 +97,31 @@ def test_every_patch_target_still_exists_with_the_parameters_its_replacement_exp
     assert tuple(inspect.signature(target).parameters) == patch.parameters
 
 
+@pytest.mark.parametrize("patch", [patch for patch in PATCHES if patch.uses], ids=_name)
+def test_every_name_a_patch_replaces_is_still_used_where_it_is_replaced(patch):
+    """Replacing a module's name for a module or class it imported works only while that module looks it up."""
+    source = inspect.getsource(import_module(patch.target.partition(":")[0]))
+    assert [use for use in patch.uses if use not in source] == []
+
+
 @pytest.mark.parametrize("patch", PATCHES, ids=_name)
 def test_every_patch_names_the_aws_behaviour_it_reproduces_and_its_documentation(patch):
     assert patch.behaviour and patch.reason
     assert patch.docs and all(url.startswith("https://docs.aws.amazon.com/") for url in patch.docs)
+    if patch.kind == "test-clock":
+        assert "bytebridge.clock" in patch.behaviour and patch.behaviour != SPEED_ONLY
+
+
+def test_the_test_clock_group_is_not_applied_by_the_emulator_but_on_its_own(emulated):
+    """`make run` (emulated_aws alone) keeps moto on the system clock; the test harness adds the test-clock group."""
+    clock_patches = in_group("test-clock")
+    assert clock_patches and all(patch.lifetime == "emulator" for patch in clock_patches)
+    unpatched = {patch.target: getattr(*patch.resolve()) for patch in clock_patches}
+    assert all(unpatched[target] is original for target, original in ORIGINALS.items() if target in unpatched)
+
+    with moto_on_the_clock():
+        assert [patch.target for patch in clock_patches if getattr(*patch.resolve()) is unpatched[patch.target]] == []
+    assert [patch.target for patch in clock_patches if getattr(*patch.resolve()) is not unpatched[patch.target]] == []
 
 
 # --- The behaviours ------------------------------------------------------------------------------------------------
@@ -110,8 +137,8 @@ def shows(*targets: str) -> Callable:
     return register
 
 
-def test_every_correctness_patch_has_a_behaviour_test():
-    assert set(SHOWN_BY) == {patch.target for patch in PATCHES if patch.kind == "correctness"}
+def test_every_correctness_and_test_clock_patch_has_a_behaviour_test():
+    assert set(SHOWN_BY) == {patch.target for patch in PATCHES if patch.kind in {"correctness", "test-clock"}}
 
 
 def aws(service: str):
@@ -128,6 +155,14 @@ def emulated():
 def step_functions(emulated):
     yield
     stop_executions()  # their threads would outlive the emulator
+
+
+@pytest.fixture
+def on_the_clock(emulated):
+    """The emulator as the test harness runs it: with moto's timers on bytebridge.clock."""
+    with moto_on_the_clock():
+        yield
+    clock.reset()
 
 
 def _placeholder_zip() -> bytes:
@@ -184,10 +219,12 @@ def _table(**extra) -> str:
     return name
 
 
-def _wait_for(predicate: Callable, seconds: float = 10):
+def _wait_for(predicate: Callable, seconds: float = 10, tick: float = 0.0):
+    """With `tick`: moving the clock that many seconds on at every poll (timers on other threads come due)."""
     deadline = time.monotonic() + seconds
     while not (value := predicate()):
         assert time.monotonic() < deadline, "timed out"
+        clock.advance(tick)
         time.sleep(0.02)
     return value
 
@@ -197,18 +234,19 @@ RETRY_ONCE = {"ErrorEquals": ["TryAgain"], "IntervalSeconds": 1, "MaxAttempts": 
 
 def _waiting_for_token(queue_url: str, **task) -> str:
     """Starts an execution of a one-state machine: send the task token to the queue, wait for it."""
-    definition = {
-        "StartAt": "Wait",
-        "States": {
-            "Wait": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"QueueUrl": queue_url, "MessageBody": {"token.$": "$$.Task.Token"}},
-                "End": True,
-                **task,
-            }
-        },
-    }
+    return _execution_of(
+        {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": queue_url, "MessageBody": {"token.$": "$$.Task.Token"}},
+            **task,
+        }
+    )
+
+
+def _execution_of(state: dict) -> str:
+    """Starts an execution of a machine of this one state."""
+    definition = {"StartAt": "Only", "States": {"Only": {**state, "End": True}}}
     sfn = aws("stepfunctions")
     machine = sfn.create_state_machine(
         name=f"m-{uuid.uuid4().hex[:8]}",
@@ -218,19 +256,25 @@ def _waiting_for_token(queue_url: str, **task) -> str:
     return sfn.start_execution(stateMachineArn=machine, name=uuid.uuid4().hex)["executionArn"]
 
 
-def _token_from(queue_url: str) -> str:
+def _token_from(queue_url: str, tick: float = 0.0) -> str:
     def received():
-        messages = aws("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", [])
-        return json.loads(messages[0]["Body"])["token"] if messages else None
+        wait = 0 if tick else 1  # while moving the clock, poll often
+        messages = aws("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=wait).get("Messages", [])
+        if not messages:
+            return None
+        # deleted: a moved clock would end its visibility timeout, and it would come again
+        aws("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        return json.loads(messages[0]["Body"])["token"]
 
-    return _wait_for(received)
+    return _wait_for(received, tick=tick)
 
 
-def _finished(execution_arn: str, seconds: float = 10) -> dict:
+def _finished(execution_arn: str, seconds: float = 10, tick: float = 0.0) -> dict:
     sfn = aws("stepfunctions")
     return _wait_for(
         lambda: (execution := sfn.describe_execution(executionArn=execution_arn))["status"] != "RUNNING" and execution,
         seconds,
+        tick,
     )
 
 
@@ -433,3 +477,116 @@ def test_concurrent_requests_each_see_their_own_powertools_request_state(emulate
         thread.join(timeout=10)
 
     assert seen == {"ann": "ann", "bob": "bob"}
+
+
+# --- The test clock: each timer follows bytebridge.clock, moved instead of waited for ------------------------------
+
+
+def _bodies(queue_url: str, visibility_timeout: int) -> list[str]:
+    answer = aws("sqs").receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=visibility_timeout
+    )
+    return sorted(message["Body"] for message in answer.get("Messages", []))
+
+
+@shows("moto.sqs.models:unix_time")
+def test_sqs_message_retention_follows_the_clock(on_the_clock):
+    queue_url = aws("sqs").create_queue(
+        QueueName=f"q-{uuid.uuid4().hex[:8]}", Attributes={"MessageRetentionPeriod": "60"}
+    )["QueueUrl"]
+    aws("sqs").send_message(QueueUrl=queue_url, MessageBody="kept a minute")
+
+    clock.advance(30)
+    assert _bodies(queue_url, visibility_timeout=0) == ["kept a minute"]
+    clock.advance(31)
+    assert _bodies(queue_url, visibility_timeout=0) == []  # past its retention period
+
+
+@shows("moto.sqs.models:unix_time_millis")
+def test_sqs_visibility_timeouts_and_delays_follow_the_clock(on_the_clock):
+    queue_url = _queue()
+    aws("sqs").send_message(QueueUrl=queue_url, MessageBody="now")
+    aws("sqs").send_message(QueueUrl=queue_url, MessageBody="in 15 minutes", DelaySeconds=900)
+
+    assert _bodies(queue_url, visibility_timeout=60) == ["now"]
+    assert _bodies(queue_url, visibility_timeout=60) == []  # in flight; the other one delayed
+    clock.advance(61)
+    assert _bodies(queue_url, visibility_timeout=3600) == ["now"]  # its visibility timeout ended
+    clock.advance(900)
+    assert _bodies(queue_url, visibility_timeout=3600) == ["in 15 minutes"]  # its delay ended
+
+    sent = aws("sqs").send_message(QueueUrl=queue_url, MessageBody="stamped")["MessageId"]
+    clock.advance(3600)
+    [stamped] = [
+        message
+        for message in aws("sqs").receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["SentTimestamp"]
+        )["Messages"]
+        if message["MessageId"] == sent
+    ]
+    assert abs(int(stamped["Attributes"]["SentTimestamp"]) - (clock.now_ms() - 3_600_000)) < 5_000
+
+
+@shows(f"{SFN_ASL}.eval.callback.callback:Event")
+def test_a_heartbeat_timeout_follows_the_clock(on_the_clock, step_functions):
+    queue_url = _queue()
+    execution = _waiting_for_token(queue_url, HeartbeatSeconds=60, TimeoutSeconds=86_400)
+    _token_from(queue_url)  # sent: the task waits for a heartbeat
+    started = clock.now_s()
+
+    finished = _finished(execution, seconds=5, tick=20)
+
+    assert finished["status"] == "FAILED"
+    assert finished.get("error") in {"States.HeartbeatTimeout", "States.Timeout"}  # moto: States.Timeout
+    assert clock.now_s() - started < 3600  # so not its TimeoutSeconds (a day): the heartbeat timed out
+
+
+@shows(f"{SFN_ASL}.component.state.exec.execute_state:threading")
+def test_a_task_timeout_follows_the_clock(lambda_function, on_the_clock, step_functions):
+    released = threading.Event()
+
+    def still_working(event, context):
+        deadline = time.monotonic() + 10
+        with AWS_IDLE:  # waits with the emulator's lock released, so that other calls go on
+            while not released.is_set() and time.monotonic() < deadline:
+                AWS_IDLE.wait(timeout=0.05)
+        return {}
+
+    name = lambda_function(still_working)
+    execution = _execution_of(
+        {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": name, "Payload": {}},
+            "TimeoutSeconds": 60,
+        }
+    )
+    try:
+        finished = _finished(execution, seconds=5, tick=20)
+    finally:
+        released.set()
+
+    assert (finished["status"], finished.get("error")) == ("FAILED", "States.Timeout")
+
+
+@shows(f"{SFN_ASL}.eval.environment:threading", f"{SFN_ASL}.component.state.wait.wait_function.wait_function:time")
+def test_a_wait_state_follows_the_clock(on_the_clock, step_functions):
+    execution = _execution_of({"Type": "Wait", "Seconds": 3600})
+
+    assert _finished(execution, seconds=5, tick=600)["status"] == "SUCCEEDED"
+
+
+@shows(f"{SFN_ASL}.component.common.retry.retrier_decl:time")
+def test_a_retry_interval_follows_the_clock(on_the_clock, step_functions):
+    queue_url = _queue()
+    execution = _waiting_for_token(
+        queue_url, Retry=[{"ErrorEquals": ["TryAgain"], "IntervalSeconds": 3600, "MaxAttempts": 1}]
+    )
+    first = _token_from(queue_url)
+    aws("stepfunctions").send_task_failure(taskToken=first, error="TryAgain", cause="the first attempt fails")
+
+    second = _token_from(queue_url, tick=600)  # the retry comes after an hour on the clock
+
+    assert second != first
+    aws("stepfunctions").send_task_success(taskToken=second, output="{}")
+    assert _finished(execution)["status"] == "SUCCEEDED"

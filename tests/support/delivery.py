@@ -3,12 +3,11 @@ engine writes them), sent mail from moto's SES backend, and the delivery call pa
 
 import uuid
 
-from moto.ses.models import ses_backends
-
 from bytebridge.clock import now_ms
 from bytebridge.dal.items import ItemModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.enums import Acceptance, ItemStatus, ProjectStatus
+from local.outbox import SentMail, parsed_mails
 from tests.support.client import ClientApi
 from tests.support.client_api import project_with_resources, set_status
 
@@ -62,6 +61,7 @@ def project_row(api: ClientApi, project_id: str) -> ProjectModel:
     return ProjectModel.get(api.user_id, project_id, consistent_read=True)
 
 
-def sent_mail() -> list:
-    """Every mail moto's SES accepted in this test (local.reset forgets sent mail between tests)."""
-    return list(ses_backends["123456789012"]["us-east-1"].sent_messages)
+def sent_mail() -> list[SentMail]:
+    """Every mail moto's SES accepted in this test, oldest first, parsed (subject, body = the text part, html, to,
+    kind: local.outbox); local.reset forgets sent mail between tests."""
+    return parsed_mails()

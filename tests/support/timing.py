@@ -1,8 +1,8 @@
 """Waiting on the emulated platform, and moving its clock instead of sleeping.
 
 Business time (leases, windows, schedules) and moto's timers (SQS visibility and delays, Step Functions heartbeats,
-timeouts and retry intervals: local.moto_clock) all read bytebridge.clock, so a test moves time with
-`clock.advance` (or `advance_past`) and the platform sees it at once. What still takes real time is work running
+timeouts and retry intervals: the test-clock group of local.patches) all read bytebridge.clock, so a test moves time
+with `clock.advance` (or `advance_past`) and the platform sees it at once. What still takes real time is work running
 on other threads (Step Functions executions): `wait_for` polls for it, optionally moving the clock a `tick`
 further on every poll so that timers on those threads come due while it waits.
 """

@@ -16,6 +16,7 @@ class ProjectStatus(StrEnum):
     PAUSED = "paused"
     COMPLETED = "completed"
     DELETED = "deleted"
+    ENDING = "ending"  # ended early by the client: in-flight items are withdrawn, then it is completed
 
     @property
     def code(self) -> int:
@@ -25,6 +26,15 @@ class ProjectStatus(StrEnum):
     def opened(self) -> bool:
         """Opened for review or beyond: the configuration is frozen (code 28)."""
         return self not in (ProjectStatus.DRAFT,)
+
+
+class ReviewReason(StrEnum):
+    """Why operators rejected a project in review (docs FAQ: 审核不通过的原因)."""
+
+    FLOW_LOGIC = "flow_logic"  # 流程逻辑错误
+    FLOW_WORDING = "flow_wording"  # 流程文字错误
+    FILES_NOT_STANDARD = "files_not_standard"  # 文件不符合标准
+    SENSITIVE_CONTENT = "sensitive_content"  # 敏感内容
 
 
 class ItemStatus(StrEnum):

@@ -39,6 +39,19 @@ class Settings(BaseModel):
     assignment_timeout_seconds: int = Field(default=7 * 86400, ge=1)
     # Items of one project in flight at once: executions start in waves, never all at project start.
     max_active_items: int = Field(default=1000, ge=1)
+    # Notices (bytebridge.delivery.notices): the KMS HMAC key signing unsubscribe links, the public URL those links
+    # start with (the API's base URL), the operators' team mailbox (told about clients' messages), and how long a
+    # message thread stays quiet before the other side is mailed.
+    notices_key_id: str = Field(default="alias/bytebridge-notices")
+    public_url: str = "http://127.0.0.1:20000"
+    operators_email: str = "operators@bytebridge.local"
+    message_quiet_seconds: int = Field(default=600, ge=0)
+    # The Cognito user pool of the stage and its app client (sign-up, sign-in; ID tokens name it as `aud`).
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    # Accounts created by sign-up count as card-bound until card binding exists (the money issue): no money moves
+    # before an operator starts a project by hand. A stage may set it false to require cards.
+    signup_card_bound: bool = True
 
 
 _ENV = {
@@ -57,6 +70,13 @@ _ENV = {
     "assignment_heartbeat_seconds": "ASSIGNMENT_HEARTBEAT_SECONDS",
     "assignment_timeout_seconds": "ASSIGNMENT_TIMEOUT_SECONDS",
     "max_active_items": "MAX_ACTIVE_ITEMS",
+    "notices_key_id": "NOTICES_KEY_ID",
+    "public_url": "PUBLIC_URL",
+    "operators_email": "OPERATORS_EMAIL",
+    "message_quiet_seconds": "MESSAGE_QUIET_SECONDS",
+    "user_pool_id": "USER_POOL_ID",
+    "user_pool_client_id": "USER_POOL_CLIENT_ID",
+    "signup_card_bound": "SIGNUP_CARD_BOUND",
 }
 
 

@@ -13,7 +13,7 @@ from pynamodb.models import Model
 from bytebridge import secret_store
 from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update
 from bytebridge.dal.errors import ConditionFailed
-from bytebridge.dal.unique_keys import claim_in, email_key
+from bytebridge.dal.unique_keys import claim_in, email_key, owner_of
 from bytebridge.enums import CreditState
 
 
@@ -36,6 +36,10 @@ class AccountModel(Model):
     stripe_customer_id = UnicodeAttribute(null=True)
     credit_state = UnicodeAttribute(default=CreditState.OK)
     balance_cents = IntAttribute(default=0)
+    # The Cognito user (sub) who signed up for this account; None for accounts made outside sign-up (demo).
+    cognito_sub = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="en")  # of the account's e-mails: en | zh
+    notices_optional = BooleanAttribute(default=True)  # non-essential e-mails wanted (PM messages, …)
 
 
 def get_account(user_id: str) -> AccountModel | None:
@@ -46,7 +50,16 @@ def active_secrets(account: AccountModel) -> list[str]:
     return [secret_store.unseal(account.user_id, entry.ciphertext) for entry in account.secrets]
 
 
-def insert_account(user_id: str, email: str, *, card_bound: bool, ciphertext: str, now: int) -> bool:
+def insert_account(
+    user_id: str,
+    email: str,
+    *,
+    card_bound: bool,
+    ciphertext: str,
+    now: int,
+    cognito_sub: str | None = None,
+    language: str = "en",
+) -> bool:
     """A new account with one sealed secret ("k1") and the claim on its e-mail address, in one transaction.
     False if nothing was written: the address or the user id is taken (any cancelled transaction counts)."""
     account = AccountModel(
@@ -55,6 +68,8 @@ def insert_account(user_id: str, email: str, *, card_bound: bool, ciphertext: st
         created_at=now,
         card_bound=card_bound,
         secrets=[SecretEntry(key_id="k1", ciphertext=ciphertext, created_at=now)],
+        cognito_sub=cognito_sub,
+        language=language,
     )
     try:
         with transact() as tx:
@@ -84,3 +99,28 @@ def keep_secrets(account: AccountModel, keep: list[SecretEntry]) -> None:
     """Replace the account's secrets with `keep`, if it still holds as many as it did when read;
     ConditionFailed otherwise."""
     update(account, [AccountModel.secrets.set(keep)], size(AccountModel.secrets) == len(account.secrets))
+
+
+def replace_secrets(account: AccountModel, secrets: list[SecretEntry]) -> None:
+    """Set the account's secrets to `secrets`, if its list is still the one read (same key ids, in order);
+    ConditionFailed otherwise (a concurrent rotation won)."""
+    condition = size(AccountModel.secrets) == len(account.secrets)
+    for index, entry in enumerate(account.secrets):
+        condition &= AccountModel.secrets[index]["key_id"] == entry.key_id
+    update(account, [AccountModel.secrets.set(secrets)], condition)
+
+
+def set_preferences(account: AccountModel, *, language: str | None, notices_optional: bool | None) -> None:
+    """Change the e-mail language and/or the wish for non-essential notices (last writer wins: preferences)."""
+    actions = []
+    if language is not None:
+        actions.append(AccountModel.language.set(language))
+    if notices_optional is not None:
+        actions.append(AccountModel.notices_optional.set(notices_optional))
+    if actions:
+        update(account, actions, AccountModel.user_id.exists())
+
+
+def user_id_for_email(email: str) -> str | None:
+    """The account holding the claim on `email`, if any."""
+    return owner_of(email_key(email))

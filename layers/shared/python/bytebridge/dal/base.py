@@ -178,7 +178,6 @@ def get_or_none(model: type[M], hash_key: Any, range_key: Any = None, **options:
         return None
 
 
-
 def reread(row: M) -> M:
     """Read `row` again, strongly, in place (Model.refresh: DoesNotExist if it is gone); returns it."""
     row.refresh(consistent_read=True)

@@ -24,6 +24,11 @@ def gold_ids(project_id: str) -> list[str]:
     return [gold.gold_id for gold in GoldModel.query(project_id, attributes_to_get=["gold_id"])]
 
 
+def all_gold(project_id: str) -> list[GoldModel]:
+    """Every gold task of the project (consistent read)."""
+    return list(GoldModel.query(project_id, consistent_read=True))
+
+
 def get_gold(project_id: str, gold_id: str) -> GoldModel | None:
     """One gold task, read strongly; None if it does not exist."""
     return get_or_none(GoldModel, project_id, gold_id)

@@ -69,18 +69,25 @@ class ItemModel(Model):
     accepted_at = TimestampMs(null=True)
     rework_count = IntAttribute(default=0)
     cost_cents = IntAttribute(default=0)  # sum of unit prices of the tasks this item went through
+    # The trial round that sampled this item (labeled free of charge while the project is in trial), if any.
+    trial_round = IntAttribute(null=True)
+    trial_cost_cents = IntAttribute(null=True)  # what its trial labeling would have cost (not charged)
+    trial_issue = UnicodeAttribute(null=True)  # the client's comment on its trial result (trialIssues)
+    # The round whose labeling is billed (0; a new trial round restarts the item one round later): rounds
+    # after it are rework, free.
+    charge_round = IntAttribute(null=True)
 
     acceptance_index = AcceptanceIndex()
     delivered_index = DeliveredIndex()
 
 
-def waiting_to_launch(project_id: str) -> Iterator[ItemModel]:
-    """The project's not-started items, in upload order, read lazily (keys and round only: enough to launch)."""
-    return ItemModel.query(
-        project_id,
-        filter_condition=ItemModel.status == ItemStatus.NOT_STARTED.value,
-        attributes_to_get=["project_id", "item_id", "round"],
-    )
+def waiting_to_launch(project_id: str, trial_round: int | None = None) -> Iterator[ItemModel]:
+    """The project's not-started items (with `trial_round`: only those sampled into that trial round), in upload
+    order, read lazily (keys and round only: enough to launch)."""
+    condition = ItemModel.status == ItemStatus.NOT_STARTED.value
+    if trial_round is not None:
+        condition = condition & (ItemModel.trial_round == trial_round)
+    return ItemModel.query(project_id, filter_condition=condition, attributes_to_get=["project_id", "item_id", "round"])
 
 
 # An item's way through its flow (bytebridge.engine.progress decides when): every change of its status is one
@@ -173,9 +180,16 @@ def mark_finished(item: ItemModel, user_id: str, round_: int, result: dict, cost
     deltas = [P.processing_count.add(-1), P.completed_count.add(1), P.success_count.add(1), P.updated_at.set(now)]
     if first_delivery:
         deltas.append(P.output_count.add(1))
-    if round_ == 0:
-        actions.append(I.cost_cents.set(cost_cents))
-        deltas.append(P.amount_spent_cents.add(cost_cents))
+    trial = item.trial_round is not None
+    if round_ == (item.charge_round or 0):  # the billed round; later ones are rework
+        if trial:  # labeled in a trial: recorded, never charged
+            actions.append(I.trial_cost_cents.set(cost_cents))
+            deltas.append(P.trial_cost_cents.add(cost_cents))
+        else:
+            actions.append(I.cost_cents.set(cost_cents))
+            deltas.append(P.amount_spent_cents.add(cost_cents))
+    if trial and first_delivery:
+        deltas.append(P.trial_finished.add(1))
     return _transition(item, actions, _processing(round_), user_id, deltas)
 
 
@@ -190,7 +204,114 @@ def mark_failed(item: ItemModel, user_id: str, round_: int, why: str) -> bool:
         I.updated_at.set(now),
     ]
     deltas = [P.processing_count.add(-1), P.completed_count.add(1), P.failed_count.add(1), P.updated_at.set(now)]
+    if item.trial_round is not None and item.delivered_at is None:
+        deltas.append(P.trial_finished.add(1))
     return _transition(item, actions, _processing(round_), user_id, deltas)
+
+
+# ---- the project lifecycle's item writes (trial sampling, trial issues, relabel, ending early) -------------
+
+
+def all_item_keys(project_id: str) -> list[ItemModel]:
+    """Every item of the project: ids, status and trial round only (consistent read)."""
+    return list(
+        ItemModel.query(
+            project_id, consistent_read=True, attributes_to_get=["project_id", "item_id", "status", "trial_round"]
+        )
+    )
+
+
+def trial_items(project_id: str, trial_round: int) -> list[ItemModel]:
+    """The items sampled into `trial_round` (consistent read)."""
+    return list(
+        ItemModel.query(project_id, filter_condition=ItemModel.trial_round == trial_round, consistent_read=True)
+    )
+
+
+def mark_trial(project_id: str, item_id: str, trial_round: int) -> bool:
+    """Sample a not-started item into `trial_round`; False if it is no longer not started."""
+    I = ItemModel  # noqa: E741
+    return update_if(I(project_id, item_id), [I.trial_round.set(trial_round)], I.status == ItemStatus.NOT_STARTED.value)
+
+
+def reset_trial_item(item: ItemModel, user_id: str) -> bool:
+    """A finished (or never launched) item of an earlier trial back to not started, out of the trial, its old
+    result dropped, one round later (a new execution name; that round is the billed one), with the counter
+    deltas. False if the item changed since it was read."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    now = now_ms()
+    status = ItemStatus(item.status)
+    if status is ItemStatus.PROCESSING:
+        return False  # in flight: the caller's project is not in a state that resets its trial
+    actions = [I.trial_round.remove(), I.trial_issue.remove(), I.updated_at.set(now)]
+    deltas: list = [P.updated_at.set(now)]
+    if status is not ItemStatus.NOT_STARTED:
+        next_round = item.round + 1
+        actions += [
+            I.status.set(ItemStatus.NOT_STARTED.value),
+            I.round.set(next_round),
+            I.charge_round.set(next_round),
+            I.step.set(0),
+            I.result.remove(),
+            I.failure.remove(),
+            I.delivered_at.remove(),
+            I.acceptance.remove(),
+            I.acceptance_comment.remove(),
+            I.accepted_at.remove(),
+            I.execution_arn.remove(),
+            I.progress.remove(),
+            I.trial_cost_cents.remove(),
+        ]
+        deltas += [P.completed_count.add(-1), P.not_started_count.add(1)]
+        deltas.append(P.success_count.add(-1) if status is ItemStatus.COMPLETED else P.failed_count.add(-1))
+        if item.delivered_at is not None:
+            deltas.append(P.output_count.add(-1))
+    elif item.trial_round is None:
+        return True
+    condition = (I.status == status.value) & (I.round == item.round)
+    return _transition(item, actions, condition, user_id, deltas)
+
+
+def set_trial_issue(project_id: str, item_id: str, trial_round: int, comment: str | None) -> bool:
+    """Store (or, None, clear) the client's comment on a trial item; False if the item is not in that round."""
+    I = ItemModel  # noqa: E741
+    action = I.trial_issue.set(comment) if comment else I.trial_issue.remove()
+    return update_if(I(project_id, item_id), [action], I.trial_round == trial_round)
+
+
+def mark_for_relabel(item: ItemModel, now: int) -> bool:
+    """An operator sends a completed item back for free rework (as a client rejection would); False if it is
+    not completed or changed since."""
+    I = ItemModel  # noqa: E741
+    actions = [I.acceptance.set(Acceptance.REJECTED.value), I.rework_count.add(1), I.updated_at.set(now)]
+    condition = (I.status == ItemStatus.COMPLETED.value) & (I.round == item.round)
+    return update_if(item, actions, condition)
+
+
+def withdraw_processing(item: ItemModel, user_id: str) -> bool:
+    """An in-flight item of a project ended early: back to not started (nothing charged), or, for rework of a
+    delivered item, back to completed with its delivered result. False if it is no longer in that round."""
+    I, P = ItemModel, ProjectModel  # noqa: E741
+    now = now_ms()
+    actions = [I.execution_arn.remove(), I.progress.remove(), I.step.set(0), I.updated_at.set(now)]
+    if item.delivered_at is not None and item.result is not None:
+        actions.append(I.status.set(ItemStatus.COMPLETED.value))
+        deltas = [P.completed_count.add(1), P.success_count.add(1), P.processing_count.add(-1)]
+    else:
+        actions.append(I.status.set(ItemStatus.NOT_STARTED.value))
+        deltas = [P.not_started_count.add(1), P.processing_count.add(-1)]
+    return _transition(item, actions, _processing(item.round), user_id, [*deltas, P.updated_at.set(now)])
+
+
+def processing_items(project_id: str) -> list[ItemModel]:
+    """The project's items in flight (consistent read)."""
+    condition = ItemModel.status == ItemStatus.PROCESSING.value
+    return list(ItemModel.query(project_id, filter_condition=condition, consistent_read=True))
+
+
+def sample_items(project_id: str, count: int) -> list[ItemModel]:
+    """Up to `count` of the project's items (upload order, keys only): the review's sample."""
+    return list(ItemModel.query(project_id, limit=count, attributes_to_get=["project_id", "item_id", "url"]))
 
 
 def get_item(project_id: str, item_id: str) -> ItemModel | None:

@@ -1,6 +1,7 @@
 """Projects: the documented configuration, lifecycle status, and progress counters."""
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -24,7 +25,6 @@ from bytebridge.dal.base import (
     update,
     update_if,
 )
-from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.unique_keys import claim_in, owner_of, project_name_key, release_in
 from bytebridge.enums import ProjectStatus
 from bytebridge.errors import ApiError, ErrorCode
@@ -93,6 +93,24 @@ class ProjectModel(Model):
     # Set while a start is in flight (ms it expires): a concurrent second start answers code 18.
     start_lock_until = TimestampMs(null=True)
 
+    # Lifecycle (bytebridge.logic.lifecycle). Review: the last rejection's reasons and note.
+    review_reasons = ListAttribute(of=UnicodeAttribute, null=True)
+    review_note = UnicodeAttribute(null=True)
+    reviewed_by = UnicodeAttribute(null=True)
+    # Trial: the latest round (1, 2, … per approval or relabel), the size operators chose (None: the default
+    # rule), the items sampled into the round and how many of them finished, and what they would have cost.
+    trial_round = IntAttribute(default=0)
+    trial_size = IntAttribute(null=True)
+    trial_count = IntAttribute(default=0)
+    trial_finished = IntAttribute(default=0)
+    trial_cost_cents = IntAttribute(default=0)
+    # Set by reconfigure (trialDone → draft): the next start runs a new trial at once, without a second review.
+    reconfigured = IntAttribute(null=True)
+    # Trial issues: submitted (ms) for operators to answer; the answer and when it was given.
+    issues_submitted_at = TimestampMs(null=True)
+    issues_answer = UnicodeAttribute(null=True)
+    issues_answered_at = TimestampMs(null=True)
+
     project_id_index = ProjectIdIndex()
     status_index = ProjectStatusIndex()
 
@@ -131,15 +149,24 @@ def with_status(status: ProjectStatus) -> Iterator[ProjectModel]:
     return ProjectModel.status_index.query(status.value)
 
 
-def mark_started(project: ProjectModel, from_status: ProjectStatus) -> bool:
-    """from_status → inProgress, stamping started_at; False if the project is no longer in `from_status`."""
+def projects_of(user_id: str) -> list[ProjectModel]:
+    """Every project of the account (any status)."""
+    return list(ProjectModel.query(user_id))
+
+
+def set_trial_size(project: ProjectModel, size: int | None, statuses: Iterable[ProjectStatus]) -> bool:
+    """The trial size operators chose (None: the default rule), if the project is in one of `statuses`."""
     P = ProjectModel
-    return update_if(
-        project,
-        [P.status.set(ProjectStatus.IN_PROGRESS.value), P.started_at.set(now_ms())],
-        P.status == from_status.value,
-        add_version_condition=False,
-    )
+    action = P.trial_size.remove() if size is None else P.trial_size.set(size)
+    in_status = P.status.is_in(*(status.value for status in statuses))
+    return update_if(project, [action, P.updated_at.set(now_ms())], in_status, add_version_condition=False)
+
+
+def set_project_fields(project: ProjectModel, values: dict, condition: Any) -> bool:
+    """Set (None: remove) these attributes if `condition` holds; False otherwise."""
+    P = ProjectModel
+    actions = [getattr(P, k).remove() if v is None else getattr(P, k).set(v) for k, v in values.items()]
+    return update_if(project, actions, condition, add_version_condition=False)
 
 
 def complete_if_idle(user_id: str, project_id: str) -> bool:
@@ -245,34 +272,6 @@ def release_start_lock(project: ProjectModel, until: int) -> bool:
     taken by another start)."""
     P = ProjectModel
     return update_if(project, [P.start_lock_until.remove()], P.start_lock_until == until, add_version_condition=False)
-
-
-def move_status(project: ProjectModel, to: ProjectStatus, now: int, *, lock: int | None = None) -> bool:
-    """Set the status to `to` if it is still the one read (and, with `lock`, the start lock is still the one
-    expiring then); False otherwise."""
-    P = ProjectModel
-    guard = P.status == project.status
-    if lock is not None:
-        guard = guard & (P.start_lock_until == lock)
-    return update_if(project, [P.status.set(to.value), P.updated_at.set(now)], guard, add_version_condition=False)
-
-
-def mark_deleted(project: ProjectModel, now: int) -> bool:
-    """Status → deleted (if still the one read) and the name claim dropped, in one transaction; False if the
-    status moved on or the claim is another project's (nothing is written)."""
-    P = ProjectModel
-    try:
-        with transact() as tx:
-            tx.update(
-                project,
-                actions=[P.status.set(ProjectStatus.DELETED.value), P.updated_at.set(now)],
-                condition=P.status == project.status,
-                add_version_condition=False,
-            )
-            release_in(tx, project_name_key(project.user_id, project.name), project.project_id)
-    except ConditionFailed:
-        return False
-    return True
 
 
 def count_uploads(project: ProjectModel, count: int, now: int, statuses: Iterable[ProjectStatus]) -> bool:

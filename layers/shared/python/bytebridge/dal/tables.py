@@ -1,12 +1,16 @@
 """Every table model, in one list: the local runtime and the CDK app create tables from it."""
 
 from bytebridge.dal.accounts import AccountModel
+from bytebridge.dal.audit import AuditModel
+from bytebridge.dal.codes import CodeModel
 from bytebridge.dal.delivery import ProjectDeliveryModel
 from bytebridge.dal.exports import ExportModel
 from bytebridge.dal.flows import FlowModel
 from bytebridge.dal.gold import GoldModel
+from bytebridge.dal.history import HistoryModel
 from bytebridge.dal.items import ItemModel
 from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
+from bytebridge.dal.messages import MessageModel, MessageThreadModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.dal.unique_keys import UniqueKeyModel
@@ -14,6 +18,7 @@ from bytebridge.dal.workers import WorkerModel
 
 ALL_MODELS = [
     AccountModel,
+    CodeModel,
     UniqueKeyModel,
     SeenRequestModel,
     ProjectModel,
@@ -25,4 +30,8 @@ ALL_MODELS = [
     AssignmentModel,
     WorkerModel,
     GoldModel,
+    HistoryModel,
+    AuditModel,
+    MessageModel,
+    MessageThreadModel,
 ]

@@ -13,7 +13,6 @@ idempotent, so a run that is repeated or crashes half-way is safe to run again.
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from bytebridge.clock import now_ms
@@ -28,8 +27,10 @@ from bytebridge.dal.delivery import (
 from bytebridge.dal.exports import ExportModel
 from bytebridge.dal.flows import FlowModel
 from bytebridge.dal.gold import GoldModel, gold_ids
+from bytebridge.dal.history import HistoryModel
 from bytebridge.dal.items import ItemModel, delete_rows, item_ids, unstarted
 from bytebridge.dal.judgments import delete_task_rows
+from bytebridge.dal.messages import MessageModel, MessageThreadModel
 from bytebridge.dal.projects import (
     ProjectModel,
     delete_if_deleted,
@@ -39,7 +40,8 @@ from bytebridge.dal.projects import (
     with_status_updated_before,
 )
 from bytebridge.dal.unique_keys import project_name_key, release
-from bytebridge.delivery.notify import mail_account
+from bytebridge.delivery import notices
+from bytebridge.delivery.notices import Kind
 from bytebridge.enums import ProjectStatus
 from bytebridge.settings import get_settings
 from bytebridge.storage import delete_prefix, project_prefix
@@ -89,22 +91,7 @@ def _still_due(due: _Due) -> ProjectModel | None:
     return project
 
 
-def _warning_text(project: ProjectModel, reason: Reason, purge_after: int) -> str:
-    when = datetime.fromtimestamp(purge_after / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    why = (
-        "was completed 7 days ago"
-        if reason is Reason.COMPLETED
-        else "has had uploaded files but was not started for 30 days"
-    )
-    keep = (
-        "Your results stay available."
-        if reason is Reason.COMPLETED
-        else "Items not yet started will be removed with them; upload the files again to use them."
-    )
-    return (
-        f"Your project {project.name} ({project.project_id}) {why}. The files we stored temporarily for it will "
-        f"be deleted after {when}. {keep}"
-    )
+_WARNINGS = {Reason.COMPLETED: Kind.PURGE_WARNING_TEMP_FILES, Reason.IDLE: Kind.PURGE_WARNING_UNSTARTED}
 
 
 def _warn(due: _Due, now: int) -> bool:
@@ -113,10 +100,12 @@ def _warn(due: _Due, now: int) -> bool:
     if not start_retention_cycle(project.project_id, project.user_id, due.reason.value, due.anchor, now):
         return False
     try:
-        mail_account(
+        notices.send(
+            _WARNINGS[due.reason],
             project.user_id,
-            f"[ByteBridge] Stored files of {project.name} will be deleted",
-            _warning_text(project, due.reason, now + NOTICE_MS),
+            project_name=project.name,
+            project_id=project.project_id,
+            purge_after=now + NOTICE_MS,
         )
     except Exception:
         undo_retention_warning(project.project_id, now)
@@ -173,7 +162,16 @@ def run_retention(now: int | None = None) -> RetentionReport:
 # Tables whose hash key is the project id and whose rows belong to the project only. Listed explicitly:
 # money records (the ledger) outlive a project and must never be swept up by a generic rule.
 # Tables keyed by project id; judgments (keyed by item) and their assignment handles go first, found from these.
-PROJECT_TABLES = (ItemModel, GoldModel, ExportModel, ProjectDeliveryModel, FlowModel)
+PROJECT_TABLES = (
+    HistoryModel,
+    ItemModel,
+    GoldModel,
+    ExportModel,
+    ProjectDeliveryModel,
+    FlowModel,
+    MessageModel,
+    MessageThreadModel,
+)
 
 
 def _delete_judgments(project_id: str) -> int:

@@ -9,9 +9,17 @@ import logging
 from botocore.exceptions import ClientError
 
 from bytebridge.aws import client
+from bytebridge.clock import now_ms
 from bytebridge.dal.base import reread
-from bytebridge.dal.items import ItemModel, get_items, waiting_to_launch
-from bytebridge.dal.projects import ProjectModel, find_project, get_project, mark_started, with_status
+from bytebridge.dal.history import SYSTEM, transition
+from bytebridge.dal.items import (
+    ItemModel,
+    get_items,
+    processing_items,
+    waiting_to_launch,
+    withdraw_processing,
+)
+from bytebridge.dal.projects import ProjectModel, find_project, get_project, with_status
 from bytebridge.delivery import events
 from bytebridge.engine import progress
 from bytebridge.engine.state import ItemState
@@ -19,8 +27,8 @@ from bytebridge.enums import ProjectStatus
 from bytebridge.settings import get_settings
 
 log = logging.getLogger(__name__)
-# Statuses whose items may start: a running project, and (for the trial, later) its sample.
-RUNNING = (ProjectStatus.IN_PROGRESS,)
+# Statuses whose items may start: a running project, and a project in trial (only its sampled items).
+RUNNING = (ProjectStatus.IN_PROGRESS, ProjectStatus.TRIAL)
 
 
 def execution_name(item_id: str, round_: int) -> str:
@@ -78,7 +86,8 @@ def launch_items(project_id: str, item_ids: list[str], *, rework: bool = False) 
 
 
 def launch_wave(project: ProjectModel) -> int:
-    """Start not-started items of a running project until `max_active_items` are in flight."""
+    """Start not-started items of a running project (in trial: of its trial sample) until `max_active_items` are
+    in flight."""
     room = get_settings().max_active_items - (project.processing_count or 0)
     if project.status_enum not in RUNNING or room <= 0 or not project.not_started_count:
         return 0
@@ -87,7 +96,8 @@ def launch_wave(project: ProjectModel) -> int:
         log.error("running project without a frozen flow", extra={"projectId": project.project_id})
         return 0
     launched = 0
-    for item in waiting_to_launch(project.project_id):
+    trial_round = project.trial_round if project.status_enum is ProjectStatus.TRIAL else None
+    for item in waiting_to_launch(project.project_id, trial_round):
         launched += _launch(project, flow_version, item, rework=False)
         if launched >= room:
             break
@@ -96,16 +106,57 @@ def launch_wave(project: ProjectModel) -> int:
     return launched
 
 
-def activate_project(user_id: str, project_id: str, from_status: ProjectStatus = ProjectStatus.CHECKING) -> int:
-    """Let a project run (the lifecycle's last step: review, trial and payment done) and launch its first wave."""
+def activate_project(
+    user_id: str,
+    project_id: str,
+    from_status: ProjectStatus = ProjectStatus.CHECKING,
+    *,
+    by: str = SYSTEM,
+    reason: str | None = None,
+) -> int:
+    """Let a project run (the lifecycle's last step: review, trial and payment done) and launch its first wave.
+    The move from `from_status` is one transaction with its history row; a project already moved on is left as
+    it is (its wave is topped up all the same)."""
+    return start_project(user_id, project_id, from_status, by=by, reason=reason)[1]
+
+
+def start_project(
+    user_id: str, project_id: str, from_status: ProjectStatus, *, by: str, reason: str | None = None
+) -> tuple[bool, int]:
+    """activate_project that says whether this call made the move (False: the project was not in
+    `from_status`, e.g. another operator started it first) and how many items it launched."""
     project = get_project(user_id, project_id)
     if project is None:
         raise LookupError(f"project {project_id} does not exist")
     if project.flow_version is None:
         raise LookupError(f"project {project_id} has no frozen flow")
-    if mark_started(project, from_status):
+    now = now_ms()
+    started = [ProjectModel.started_at.set(now)]
+    moved = transition(
+        project, ProjectStatus.IN_PROGRESS, by=by, now=now, reason=reason, actions=started, from_status=from_status
+    )
+    if moved:
         events.on_project_status(project_id, from_status.value, ProjectStatus.IN_PROGRESS.value)
-    return launch_wave(reread(project))
+    launched = launch_wave(reread(project))
+    progress.complete_if_done(user_id, project_id)  # nothing left to label (the trial took every item)
+    return moved, launched
+
+
+def withdraw_in_flight(user_id: str, project_id: str) -> int:
+    """Ending early: every item in flight goes back (not started and uncharged, or a rework back to its
+    delivered result) and its execution is stopped. An item that finishes meanwhile stays finished. Returns how
+    many were withdrawn. Safe to repeat."""
+    withdrawn = 0
+    for item in processing_items(project_id):
+        if not withdraw_processing(item, user_id):
+            continue  # finished (or failed) meanwhile: it stays deliverable
+        withdrawn += 1
+        if item.execution_arn:
+            try:
+                client("stepfunctions").stop_execution(executionArn=item.execution_arn, cause="project ended early")
+            except ClientError as exc:  # already ended: its next step would have ended it anyway
+                log.info("stop_execution: %s", exc.response["Error"]["Code"], extra={"itemId": item.item_id})
+    return withdrawn
 
 
 def top_up() -> int:

@@ -8,11 +8,15 @@ this module decides when, and fires the delivery events after a transition that 
     finish   processing → completed      processing −1, completed +1, success +1, output +1 (first delivery),
                                          amountSpent + cost (first round; rework is free)
     fail     processing → failed         processing −1, completed +1, failed +1
+    (a trial item: its cost goes to trialCost, never amountSpent; trialFinished +1 on its first finish, and the
+    last one moves the project trial → trialDone)
 """
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from bytebridge.clock import now_ms
+from bytebridge.dal.history import SYSTEM, transition
 from bytebridge.dal.items import (
     ItemModel,
     begin_processing,
@@ -21,7 +25,7 @@ from bytebridge.dal.items import (
     record_progress,
     undo_begin_processing,
 )
-from bytebridge.dal.projects import complete_if_idle
+from bytebridge.dal.projects import ProjectModel, complete_if_idle, get_project
 from bytebridge.dal.projects import reopen_completed as reopen_project
 from bytebridge.delivery import events
 from bytebridge.enums import ProjectStatus
@@ -69,7 +73,7 @@ def finish(item: ItemModel, user_id: str, round_: int, progress: ItemProgress, e
     done = mark_finished(item, user_id, round_, result, progress.cost_cents)
     if done:
         count(BusinessMetric.ITEMS_FINISHED)
-        _after_finish(user_id, item.project_id, item.item_id)
+        _after_finish(user_id, item.project_id, item.item_id, trial=item.trial_round is not None)
     return done
 
 
@@ -78,13 +82,31 @@ def fail(item: ItemModel, user_id: str, round_: int, why: str) -> bool:
     done = mark_failed(item, user_id, round_, why)
     if done:
         count(BusinessMetric.ITEMS_FAILED)
-        _after_finish(user_id, item.project_id, item.item_id)
+        _after_finish(user_id, item.project_id, item.item_id, trial=item.trial_round is not None)
     return done
 
 
-def _after_finish(user_id: str, project_id: str, item_id: str) -> None:
+def _after_finish(user_id: str, project_id: str, item_id: str, *, trial: bool = False) -> None:
     events.on_item_finished(project_id, item_id)
     complete_if_done(user_id, project_id)
+    if trial:
+        trial_done_if_finished(user_id, project_id)
+
+
+def trial_done_if_finished(user_id: str, project_id: str) -> bool:
+    """trial → trialDone once every item sampled into the trial round finished (conditional on the status, the
+    round and the counters read, with its history row); the client is told (status mail, callback)."""
+    project = get_project(user_id, project_id)
+    if project is None or project.status_enum is not ProjectStatus.TRIAL:
+        return False
+    if project.trial_finished < project.trial_count:
+        return False
+    P = ProjectModel
+    unchanged = (P.trial_round == project.trial_round) & (P.trial_finished == project.trial_finished)
+    if not transition(project, ProjectStatus.TRIAL_DONE, by=SYSTEM, now=now_ms(), condition=unchanged):
+        return False
+    events.on_project_status(project_id, ProjectStatus.TRIAL.value, ProjectStatus.TRIAL_DONE.value)
+    return True
 
 
 def complete_if_done(user_id: str, project_id: str) -> bool:

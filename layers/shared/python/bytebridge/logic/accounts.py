@@ -2,8 +2,17 @@
 
 from bytebridge import ids, secret_store
 from bytebridge.clock import now_ms
-from bytebridge.dal.accounts import AccountModel, add_secret, get_account, insert_account, keep_secrets
-from bytebridge.dal.errors import NotFound
+from bytebridge.dal.accounts import (
+    AccountModel,
+    SecretEntry,
+    add_secret,
+    get_account,
+    insert_account,
+    keep_secrets,
+    replace_secrets,
+    set_preferences,
+)
+from bytebridge.dal.errors import ConditionFailed, NotFound
 
 MAX_ACTIVE_SECRETS = 2
 
@@ -17,13 +26,28 @@ class TooManySecrets(Exception):
 
 
 def create_account(
-    email: str, *, card_bound: bool = False, secret: str | None = None, user_id: str | None = None
+    email: str,
+    *,
+    card_bound: bool = False,
+    secret: str | None = None,
+    user_id: str | None = None,
+    cognito_sub: str | None = None,
+    language: str = "en",
 ) -> tuple[str, str]:
-    """Create an account; returns (user_id, secret). The secret is shown once and stored sealed."""
+    """Create an account; returns (user_id, secret). The secret is stored sealed; its owner reads it over JWT
+    (account API, apiKeys)."""
     user_id = user_id or ids.new_user_id()
     secret = secret or ids.new_secret_key()
     ciphertext = secret_store.seal(user_id, secret)
-    if not insert_account(user_id, email.strip(), card_bound=card_bound, ciphertext=ciphertext, now=now_ms()):
+    if not insert_account(
+        user_id,
+        email.strip(),
+        card_bound=card_bound,
+        ciphertext=ciphertext,
+        now=now_ms(),
+        cognito_sub=cognito_sub,
+        language=language,
+    ):
         raise AccountExists(email)
     return user_id, secret
 
@@ -53,3 +77,44 @@ def revoke_secret(user_id: str, key_id: str) -> None:
     if not keep or len(keep) == len(account.secrets):
         raise ValueError("unknown key or last active key")
     keep_secrets(account, keep)
+
+
+def _number(key_id: str) -> int:
+    return int(key_id[1:]) if key_id[1:].isdigit() else 0
+
+
+def rotate_key(user_id: str, *, attempts: int = 3) -> tuple[str, str]:
+    """Add a new secret; with two already active, the oldest is revoked in the same write (so at most two are
+    ever active). Returns (key_id, secret). Two rotations at once: both succeed one after the other (a lost
+    condition re-reads and tries again)."""
+    for _ in range(attempts):
+        account = _account(user_id)
+        kept = sorted(account.secrets, key=lambda entry: (entry.created_at, _number(entry.key_id)))
+        kept = kept[-(MAX_ACTIVE_SECRETS - 1) :] if MAX_ACTIVE_SECRETS > 1 else []
+        key_id = f"k{max((_number(entry.key_id) for entry in account.secrets), default=0) + 1}"
+        secret = ids.new_secret_key()
+        entry = SecretEntry(key_id=key_id, ciphertext=secret_store.seal(user_id, secret), created_at=now_ms())
+        try:
+            replace_secrets(account, [*kept, entry])
+        except ConditionFailed:
+            continue
+        return key_id, secret
+    raise ConditionFailed(user_id)
+
+
+def api_keys(user_id: str) -> list[tuple[str, str, int]]:
+    """The active secrets, oldest first: (key_id, secret, created_at ms)."""
+    account = _account(user_id)
+    entries = sorted(account.secrets, key=lambda entry: (entry.created_at, _number(entry.key_id)))
+    return [(e.key_id, secret_store.unseal(user_id, e.ciphertext), int(e.created_at)) for e in entries]
+
+
+def account_of(user_id: str) -> AccountModel:
+    """The account, or NotFound."""
+    return _account(user_id)
+
+
+def update_preferences(user_id: str, *, language: str | None, notices_optional: bool | None) -> AccountModel:
+    account = _account(user_id)
+    set_preferences(account, language=language, notices_optional=notices_optional)
+    return _account(user_id)

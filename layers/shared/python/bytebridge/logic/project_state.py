@@ -9,18 +9,19 @@ from contextlib import contextmanager
 
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
+from bytebridge.dal.history import transition
 from bytebridge.dal.projects import (
     ProjectModel,
     get_live_project,
-    mark_deleted,
-    move_status,
     release_start_lock,
     take_start_lock,
 )
+from bytebridge.dal.unique_keys import project_name_key, release_in
 from bytebridge.engine.launch import launch_wave
 from bytebridge.engine.progress import complete_if_done
 from bytebridge.enums import CreditState, ProjectStatus
 from bytebridge.errors import NO_LIVE_RESOURCES_MESSAGE, ApiError, ErrorCode
+from bytebridge.logic import lifecycle
 from bytebridge.logic.flows import freeze_flow
 from bytebridge.logic.projects import ProjectConfig
 from bytebridge.models.client_api import AlterStateData, AlterStateParams, AlterType
@@ -38,14 +39,32 @@ _START_REFUSALS = {
     S.WAITING_PAYMENT: ErrorCode.UNDER_REVIEW,
     S.IN_PROGRESS: ErrorCode.ALREADY_RUNNING,
     S.COMPLETED: ErrorCode.ALREADY_COMPLETED,
+    S.ENDING: ErrorCode.ALREADY_COMPLETED,  # ended early: it completes as soon as its in-flight items are back
 }
-# Deleting is allowed for draft, trialDone and completed: nothing is being worked on or charged.
+# What to do instead, where the code alone does not say it.
+_START_HINTS = {
+    S.TRIAL_DONE: "the trial is done: accept it (acceptTrial) or reconfigure it (reconfigure, then start)",
+    S.WAITING_PAYMENT: "the trial was accepted: the project starts once it is paid for",
+    S.ENDING: "it was ended early (alterState end)",
+}
+# Deleting is allowed for draft, trialDone and completed: nothing is being worked on or charged. Otherwise the
+# answer says what to do instead.
 _DELETE_REFUSALS = {
-    S.IN_PROGRESS: ErrorCode.DELETE_NOT_ALLOWED,  # work under way
-    S.PAUSED: ErrorCode.DELETE_NOT_ALLOWED,  # work under way, not settled
-    S.CHECKING: ErrorCode.DELETE_FAILED,
-    S.TRIAL: ErrorCode.DELETE_FAILED,
-    S.WAITING_PAYMENT: ErrorCode.DELETE_FAILED,
+    S.IN_PROGRESS: (ErrorCode.DELETE_NOT_ALLOWED, "end it first (alterState end), then delete it"),
+    S.PAUSED: (ErrorCode.DELETE_NOT_ALLOWED, "end it first (alterState end), then delete it"),
+    S.ENDING: (ErrorCode.DELETE_NOT_ALLOWED, "it is ending: call alterState end again, then delete it"),
+    S.CHECKING: (ErrorCode.DELETE_FAILED, "it is under review: wait for the review's answer, then delete it"),
+    S.TRIAL: (ErrorCode.DELETE_FAILED, "its trial is running: delete it once the trial is done"),
+    S.WAITING_PAYMENT: (ErrorCode.DELETE_FAILED, "it waits for payment: ask your project manager to cancel it"),
+}
+# Ending early: only a project that is running or paused (or already ending, to finish an interrupted end).
+_END_REFUSALS = {
+    S.DRAFT: (ErrorCode.START_FAILED, "a draft has nothing running: delete it instead"),
+    S.CHECKING: (ErrorCode.UNDER_REVIEW, "nothing runs before the trial is accepted: delete it once reviewed"),
+    S.TRIAL: (ErrorCode.UNDER_REVIEW, "the trial is running: wait until it is done, then delete it"),
+    S.TRIAL_DONE: (ErrorCode.UNDER_REVIEW, "nothing runs before the trial is accepted: delete it instead"),
+    S.WAITING_PAYMENT: (ErrorCode.UNDER_REVIEW, "nothing runs before payment: ask your project manager"),
+    S.COMPLETED: (ErrorCode.ALREADY_COMPLETED, None),
 }
 
 
@@ -54,7 +73,9 @@ class _StatusChanged(Exception):
 
 
 def alter_state(account: AccountModel, params: AlterStateParams) -> AlterStateData:
-    action = {AlterType.START: _start, AlterType.PAUSE: _pause, AlterType.DELETE: _delete}[params.type]
+    action = {AlterType.START: _start, AlterType.PAUSE: _pause, AlterType.DELETE: _delete, AlterType.END: _end}[
+        params.type
+    ]
     for _ in range(_ATTEMPTS):
         project = get_live_project(account.user_id, params.project_id)
         try:
@@ -69,7 +90,7 @@ def start_refusal(account: AccountModel, project: ProjectModel) -> ApiError | No
     """Why this project may not start now (other than its status or a start in flight), or None."""
     status = project.status_enum
     if status in _START_REFUSALS:
-        return ApiError(_START_REFUSALS[status])
+        return ApiError(_START_REFUSALS[status], _START_HINTS.get(status))
     if not project.item_count:
         if project.resources_submitted:
             return ApiError(
@@ -103,10 +124,9 @@ def start_lock(project: ProjectModel) -> Iterator[int]:
         release_start_lock(project, until)  # only if still ours: after expiry another start may hold it
 
 
-def _move(project: ProjectModel, to: ProjectStatus, *, lock: int | None = None) -> None:
-    """Set the status if it is still the one we read (and, with `lock`, the start lock is still that one),
-    else _StatusChanged."""
-    if not move_status(project, to, now_ms(), lock=lock):
+def _move(account: AccountModel, project: ProjectModel, to: ProjectStatus, reason: str) -> None:
+    """Set the status if it is still the one we read, with its history row, else _StatusChanged."""
+    if not transition(project, to, by=account.user_id, now=now_ms(), reason=reason):
         raise _StatusChanged
 
 
@@ -118,9 +138,22 @@ def _start(account: AccountModel, project: ProjectModel) -> None:
     resume = project.status_enum is S.PAUSED
     # The lock covers the work between the checks and the move (the lifecycle's pre-charge goes there).
     with start_lock(project) as token:
-        if not resume:
+        if resume:
+            moved = transition(
+                project,
+                S.IN_PROGRESS,
+                by=account.user_id,
+                now=now_ms(),
+                reason="resumed",
+                condition=ProjectModel.start_lock_until == token,
+            )
+        else:
             freeze_flow(project)  # what the items will walk: fixed from review on (code 28 for changes)
-        _move(project, S.IN_PROGRESS if resume else S.CHECKING, lock=token)
+            # A draft reconfigured after its trial runs a new trial at once (重新标注); others go to review.
+            submit = lifecycle.relabel if project.reconfigured else lifecycle.submit_for_review
+            moved = submit(account, project, token)
+        if not moved:
+            raise _StatusChanged
     if resume:
         launch_wave(get_live_project(account.user_id, project.project_id))
         complete_if_done(account.user_id, project.project_id)  # its last items may have finished while paused
@@ -132,7 +165,7 @@ def _pause(account: AccountModel, project: ProjectModel) -> None:
         raise ApiError(ErrorCode.PAUSED)
     if status is not S.IN_PROGRESS:
         raise ApiError(ErrorCode.PAUSE_FAILED, f"a {status} project cannot be paused")
-    _move(project, S.PAUSED)
+    _move(account, project, S.PAUSED, "paused by the client")
 
 
 def _delete(account: AccountModel, project: ProjectModel) -> None:
@@ -140,6 +173,20 @@ def _delete(account: AccountModel, project: ProjectModel) -> None:
     name, in one transaction."""
     status = project.status_enum
     if status in _DELETE_REFUSALS:
-        raise ApiError(_DELETE_REFUSALS[status], f"a {status} project cannot be deleted")
-    if not mark_deleted(project, now_ms()):
+        code, what_to_do = _DELETE_REFUSALS[status]
+        raise ApiError(code, f"a {status} project cannot be deleted: {what_to_do}")
+    name_key = project_name_key(project.user_id, project.name)
+    release = lambda tx: release_in(tx, name_key, project.project_id)  # noqa: E731
+    if not transition(project, S.DELETED, by=account.user_id, now=now_ms(), reason="deleted", also=release):
+        raise _StatusChanged
+
+
+def _end(account: AccountModel, project: ProjectModel) -> None:
+    """End early: new items stop, in-flight ones are withdrawn, finished ones stay deliverable; then completed
+    (and deletable)."""
+    status = project.status_enum
+    if status in _END_REFUSALS:
+        code, what_to_do = _END_REFUSALS[status]
+        raise ApiError(code, f"a {status} project cannot be ended" + (f": {what_to_do}" if what_to_do else ""))
+    if not lifecycle.end_project(account, project):
         raise _StatusChanged

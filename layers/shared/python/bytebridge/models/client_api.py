@@ -58,6 +58,7 @@ class AlterType(StrEnum):
     START = "start"
     PAUSE = "pause"
     DELETE = "delete"
+    END = "end"  # end a running or paused project early: finished items stay deliverable, then it can be deleted
 
 
 MAX_URLS_PER_CALL = 1000
@@ -235,9 +236,46 @@ class ExtraInfo(_Wire):
     download_result_url: str = Field(alias="downloadResultURL")
 
 
+class HistoryEntry(_Wire):
+    at: int = Field(description="When, epoch ms")
+    by: str = Field(description="Your userId, an operator's e-mail, or system")
+    from_: str = Field(alias="from", description="Status before")
+    to: str = Field(description="Status after")
+    reason: str | None = None
+
+
+class ReviewInfo(_Wire):
+    reasons: list[str] = Field(
+        description="Why review rejected the project: flow_logic, flow_wording, files_not_standard, sensitive_content"
+    )
+    note: str = Field(description="The operator's explanation")
+
+
+class TrialIssueEntry(_Wire):
+    item_id: str
+    comment: str
+
+
+class TrialInfo(_Wire):
+    round: int = Field(description="1 for the first trial, +1 per relabel")
+    size: int = Field(description="Items sampled into the trial (labeled free of charge)")
+    finished: int = Field(description="Trial items finished so far")
+    cost: float = Field(
+        description="What the trial's labeling would have cost: never charged (amountSpent excludes it)"
+    )
+    issues: list[TrialIssueEntry] = Field(description="Your comments on trial items (trialIssues)")
+    issues_submitted: bool = Field(description="submitTrialIssues was called; operators answer them")
+    answer: str | None = Field(None, description="The operators' answer to the submitted issues")
+
+
 class RetrieveProjectData(_Wire):
     project_data: ProjectProgress
     extra_info: ExtraInfo
+    history: list[HistoryEntry] = Field(
+        default_factory=list, description="Every status change, oldest first (not part of the documented API)"
+    )
+    review: ReviewInfo | None = Field(None, description="While rejected by review: the reasons and note")
+    trial: TrialInfo | None = Field(None, description="The latest trial, once the project passed review")
 
 
 class SubmitResourceData(_Wire):

@@ -1,0 +1,138 @@
+"""The account API of signed-in clients (/account/v1, Cognito JWT, `clients` group): profile and e-mail
+preferences, the API secrets (read and rotate: at most two active, rotation revokes the oldest)."""
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from bytebridge.dal.accounts import AccountModel, user_id_for_email
+from bytebridge.dal.errors import ConditionFailed, NotFound
+from bytebridge.identity import (
+    CLIENTS,
+    UNAUTHENTICATED_MESSAGE,
+    Caller,
+    Unauthenticated,
+    WrongGroup,
+    caller_of,
+    require_group,
+)
+from bytebridge.logic import accounts
+from bytebridge.models.account_api import (
+    ApiKey,
+    ApiKeysResponse,
+    ErrorBody,
+    ErrorResponse,
+    MeResponse,
+    Notices,
+    PatchMeRequest,
+)
+from bytebridge.observability import logger, metrics, tracer
+
+PREFIX = "/account/v1"
+app = APIGatewayRestResolver(enable_validation=True)
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message))
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
+
+
+@app.exception_handler(Unauthenticated)
+def handle_unauthenticated(error: Unauthenticated) -> Response:
+    return error_response(401, "unauthenticated", UNAUTHENTICATED_MESSAGE)
+
+
+@app.exception_handler(WrongGroup)
+def handle_wrong_group(error: WrongGroup) -> Response:
+    return error_response(403, "forbidden", str(error))
+
+
+@app.exception_handler(NotFound)
+def handle_not_found(error: NotFound) -> Response:
+    return error_response(404, "no_account", "this sign-in has no ByteBridge account (confirm the sign-up first)")
+
+
+@app.exception_handler(ConditionFailed)
+def handle_conflict(error: ConditionFailed) -> Response:
+    return error_response(409, "conflict", "the keys changed meanwhile (another rotation): read them and retry")
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_body(error: RequestValidationError) -> Response:
+    _client()  # callers without a token learn nothing about the body
+    first = (list(error.errors()) or [{}])[0]
+    where = ".".join(str(part) for part in first.get("loc", ())[1:])
+    return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+
+
+def _client() -> Caller:
+    return require_group(caller_of(app.current_event.raw_event), CLIENTS)
+
+
+def _user_id() -> str:
+    """The caller's account: the userId its token names (custom:user_id), checked against the Cognito sub."""
+    caller = _client()
+    user_id = caller.user_id or user_id_for_email(caller.email)
+    if not user_id:
+        raise NotFound(caller.sub)
+    account = accounts.account_of(user_id)
+    if account.cognito_sub and account.cognito_sub != caller.sub:
+        raise NotFound(caller.sub)
+    return user_id
+
+
+def _me(account: AccountModel) -> MeResponse:
+    return MeResponse(
+        user_id=account.user_id,
+        email=account.email,
+        language="zh" if account.language == "zh" else "en",
+        notices=Notices(optional=bool(account.notices_optional)),
+    )
+
+
+@app.get(f"{PREFIX}/me")
+def me() -> MeResponse:
+    return _me(accounts.account_of(_user_id()))
+
+
+@app.patch(f"{PREFIX}/me")
+def patch_me(request: PatchMeRequest) -> MeResponse:
+    optional = request.notices.optional if request.notices is not None else None
+    return _me(accounts.update_preferences(_user_id(), language=request.language, notices_optional=optional))
+
+
+def _keys(user_id: str) -> ApiKeysResponse:
+    keys = [
+        ApiKey(key_id=key_id, secret_key=secret, created_at=created)
+        for key_id, secret, created in accounts.api_keys(user_id)
+    ]
+    return ApiKeysResponse(user_id=user_id, keys=keys)
+
+
+@app.get(f"{PREFIX}/apiKeys")
+def api_keys():  # a Response (no-store header), not a model: no return annotation for the validator
+    # Secrets: never cached by a browser or a proxy.
+    body = _keys(_user_id()).model_dump_json(by_alias=True)
+    return Response(200, content_types.APPLICATION_JSON, body, headers={"Cache-Control": "no-store"})
+
+
+@app.post(f"{PREFIX}/apiKeys/rotate")
+def rotate():  # a Response (no-store header), not a model: no return annotation for the validator
+    user_id = _user_id()
+    accounts.rotate_key(user_id)
+    body = _keys(user_id).model_dump_json(by_alias=True)
+    logger.info("api key rotated", extra={"user_id": user_id})
+    return Response(200, content_types.APPLICATION_JSON, body, headers={"Cache-Control": "no-store"})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict, context) -> dict:
+    if event.get("httpMethod") in ("POST", "PATCH"):  # JSON whatever Content-Type the caller sent (curl -d)
+        headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+        headers["Content-Type"] = "application/json"
+        event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
+        if not event.get("body"):
+            event.update(body="{}", isBase64Encoded=False)
+    return app.resolve(event, context)

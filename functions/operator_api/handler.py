@@ -1,0 +1,152 @@
+"""The operator API (/operator/v1): Cognito JWT (API Gateway's authorizer; locally the gateway), members of
+`operators` only. Review queue, approve / reject, trial size, trial disputes and their answers, starting a
+project that waits for payment, project messages, the audit log. Every action is audited.
+
+Errors are JSON with an HTTP status: {"error": {"code", "message"}}: 400 invalid, 401 no valid token, 403 not an
+operator, 404 unknown project, 409 the project is not (or no longer) in the status the action needs.
+"""
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from pydantic import ValidationError
+
+from bytebridge.identity import OPERATORS, Caller, Unauthenticated, WrongGroup, caller_of, require_group
+from bytebridge.logic import operators
+from bytebridge.logic.lifecycle import LifecycleError
+from bytebridge.models.account_api import ErrorBody, ErrorResponse
+from bytebridge.models.operator_api import (
+    ApproveRequest,
+    DisputesAnswerRequest,
+    MessageRequest,
+    RejectRequest,
+    TrialSizeRequest,
+)
+from bytebridge.observability import logger, metrics, tracer
+
+PREFIX = "/operator/v1"
+app = APIGatewayRestResolver(enable_validation=True)
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message))
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
+
+
+@app.exception_handler(Unauthenticated)
+def handle_unauthenticated(error: Unauthenticated) -> Response:
+    return error_response(401, "unauthenticated", "sign in and send the ID token as a Bearer token")
+
+
+@app.exception_handler(WrongGroup)
+def handle_wrong_group(error: WrongGroup) -> Response:
+    return error_response(403, "forbidden", str(error))
+
+
+@app.exception_handler(LifecycleError)
+def handle_refused(error: LifecycleError) -> Response:
+    return error_response(error.status, error.code, error.message)
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_body(error: RequestValidationError) -> Response:
+    _operator()  # callers without a token (or not operators) learn nothing about the body
+    first = (list(error.errors()) or [{}])[0]
+    where = ".".join(str(part) for part in first.get("loc", ())[1:])
+    return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+
+
+@app.not_found
+def handle_unknown_route(error: Exception) -> Response:
+    _operator()
+    return error_response(
+        404, "no_route", f"no operator API at {app.current_event.http_method} {app.current_event.path}"
+    )
+
+
+def _operator() -> Caller:
+    return require_group(caller_of(app.current_event.raw_event), OPERATORS)
+
+
+def _by() -> str:
+    caller = _operator()
+    return caller.email or caller.sub
+
+
+@app.get(f"{PREFIX}/reviews")
+def list_reviews() -> dict:
+    _operator()
+    return {"reviews": operators.review_queue()}
+
+
+@app.post(f"{PREFIX}/reviews/<project_id>/approve")
+def approve(project_id: str):  # no return model: an invalid optional body answers a Response
+    by = _by()
+    raw = app.current_event.body  # the body is optional: {} or nothing approves with the default trial size
+    try:
+        body = ApproveRequest.model_validate_json(raw) if raw and raw.strip() else ApproveRequest()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+    return operators.approve(by, project_id, body.trial_size)
+
+
+@app.post(f"{PREFIX}/reviews/<project_id>/reject")
+def reject(project_id: str, body: RejectRequest) -> dict:
+    by = _by()
+    return operators.reject(by, project_id, body.reasons, body.note)
+
+
+@app.post(f"{PREFIX}/projects/<project_id>/trialSize")
+def trial_size(project_id: str, body: TrialSizeRequest) -> dict:
+    by = _by()
+    return operators.trial_size(by, project_id, body.size)
+
+
+@app.get(f"{PREFIX}/disputes")
+def list_disputes() -> dict:
+    _operator()
+    return {"disputes": operators.disputes()}
+
+
+@app.post(f"{PREFIX}/projects/<project_id>/disputes/answer")
+def answer_disputes(project_id: str, body: DisputesAnswerRequest) -> dict:
+    by = _by()
+    return operators.answer_disputes(by, project_id, body.text, body.relabel)
+
+
+@app.post(f"{PREFIX}/projects/<project_id>/start")
+def start(project_id: str) -> dict:
+    by = _by()
+    return operators.start(by, project_id)
+
+
+@app.get(f"{PREFIX}/projects/<project_id>/messages")
+def list_messages(project_id: str) -> dict:
+    _operator()
+    event = app.current_event
+    since, limit = event.get_query_string_value("since"), event.get_query_string_value("limit")
+    if (since and not since.isdigit()) or (limit and not limit.isdigit()):
+        raise LifecycleError("since and limit are whole numbers")
+    return operators.list_messages(project_id, int(since) if since else None, int(limit) if limit else 50)
+
+
+@app.post(f"{PREFIX}/projects/<project_id>/messages")
+def post_message(project_id: str, body: MessageRequest) -> dict:
+    by = _by()
+    return operators.post_message(by, project_id, body.text, body.item_id)
+
+
+@app.get(f"{PREFIX}/audit")
+def audit_log() -> dict:
+    _operator()
+    day = app.current_event.get_query_string_value("day")
+    return {"entries": operators.audit_log(day)}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict, context) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,308 @@
+"""What operators do (the operator API, /operator/v1, `operators` group only): the review queue, approve with a
+trial size, reject with reasons, trial disputes and their answers (with free relabeling), starting a project that
+waits for payment, and the audit log. Every action is audited (bytebridge.dal.audit) after it took effect.
+
+Errors are bytebridge.logic.lifecycle.LifecycleError (HTTP statuses): 404 unknown project, 409 the project is not
+(or no longer) in a status that allows the action (another operator acted first), 400 invalid input.
+"""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from bytebridge.clock import now_ms
+from bytebridge.dal import audit
+from bytebridge.dal.accounts import get_account
+from bytebridge.dal.history import history, transition
+from bytebridge.dal.items import get_items, mark_for_relabel, sample_items, trial_items
+from bytebridge.dal.projects import (
+    ProjectModel,
+    find_project,
+    projects_of,
+    set_project_fields,
+    set_trial_size,
+    with_status,
+)
+from bytebridge.delivery import messages, notices
+from bytebridge.engine.launch import launch_items, start_project
+from bytebridge.enums import ProjectStatus, ReviewReason
+from bytebridge.logic.flows import current_flow
+from bytebridge.logic.lifecycle import Conflict, LifecycleError, NotFound, begin_trial, trial_sample_size
+
+S = ProjectStatus
+SAMPLE_ITEMS = 5
+MAX_NOTE = 2000
+MAX_ANSWER = 10_000
+
+
+def _project(project_id: str) -> ProjectModel:
+    project = find_project(project_id)
+    if project is None or project.status_enum is S.DELETED:
+        raise NotFound(f"no project {project_id}")
+    return project
+
+
+def _audit(operator: str, action: str, target: str, **details: Any) -> None:
+    audit.record(operator, action, target, details, now_ms())
+
+
+def _conflict(project_id: str, wanted: Iterable[ProjectStatus], action: str) -> Conflict:
+    current = find_project(project_id)
+    status = current.status if current is not None else "gone"
+    names = " or ".join(str(s) for s in wanted)
+    return Conflict(f"cannot {action} {project_id}: it is {status}, not {names} (someone acted first?)")
+
+
+# ---- review -------------------------------------------------------------------------------------------------
+
+
+def review_queue(limit: int = 50) -> list[dict]:
+    """Projects waiting for review, oldest submission first: flow, sample items with their data links, type,
+    item count, the proposed trial size, and the account's history (projects, past rejections)."""
+    queue = []
+    for hit in with_status(S.CHECKING):
+        project = find_project(hit.project_id)  # the index lags: re-read
+        if project is None or project.status_enum is not S.CHECKING:
+            continue
+        flow, origin = current_flow(project)
+        account = get_account(project.user_id)
+        others = projects_of(project.user_id)
+        rejections = sum(
+            1
+            for other in others
+            for row in history(other.project_id)
+            if row.from_status == S.CHECKING and row.to_status == S.DRAFT
+        )
+        queue.append(
+            {
+                "projectId": project.project_id,
+                "userId": project.user_id,
+                "email": account.email if account else None,
+                "name": project.name,
+                "type": project.type,
+                "taskType": project.task_type,
+                "instruction": project.instruction or "",
+                "submittedAt": project.updated_at,
+                "itemCount": project.item_count,
+                "trialSize": trial_sample_size(project.item_count, project.trial_size),
+                "flowOrigin": origin,
+                "flow": flow.dump(),
+                "sampleItems": [
+                    {"itemId": item.item_id, "dataUrl": item.url}
+                    for item in sample_items(project.project_id, SAMPLE_ITEMS)
+                ],
+                "account": {
+                    "projects": len([p for p in others if p.status_enum is not S.DELETED]),
+                    "rejections": rejections,
+                    "completed": len([p for p in others if p.status_enum is S.COMPLETED]),
+                },
+            }
+        )
+        if len(queue) >= limit:
+            break
+    return queue
+
+
+def approve(operator: str, project_id: str, trial_size: int | None = None) -> dict:
+    """checking → trial: the trial sample (the operators' size, or max(20, 5%)) is labeled free of charge."""
+    project = _project(project_id)
+    if project.status_enum is not S.CHECKING:
+        raise _conflict(project_id, [S.CHECKING], "approve")
+    if trial_size is not None:
+        _check_size(trial_size)
+        if not set_trial_size(project, trial_size, [S.CHECKING]):
+            raise _conflict(project_id, [S.CHECKING], "approve")
+        project.trial_size = trial_size
+    if not begin_trial(project, by=operator, reason="approved by review"):
+        raise _conflict(project_id, [S.CHECKING], "approve")
+    current = _project(project_id)
+    _audit(operator, "approve", project_id, trialSize=current.trial_count)
+    return {"projectId": project_id, "status": current.status, "trialSize": current.trial_count}
+
+
+def reject(operator: str, project_id: str, reasons: list[str], note: str) -> dict:
+    """checking → draft with the reasons (and a note) the client sees in retrieveProject and by e-mail."""
+    if not reasons:
+        raise LifecycleError(f"give at least one reason: {', '.join(ReviewReason)}")
+    unknown = [reason for reason in reasons if reason not in set(ReviewReason)]
+    if unknown:
+        raise LifecycleError(f"unknown reason(s) {', '.join(unknown)}: use {', '.join(ReviewReason)}")
+    if len(note) > MAX_NOTE:
+        raise LifecycleError(f"note is longer than {MAX_NOTE} characters")
+    project = _project(project_id)
+    if project.status_enum is not S.CHECKING:
+        raise _conflict(project_id, [S.CHECKING], "reject")
+    P = ProjectModel
+    reasons = list(dict.fromkeys(reasons))
+    stored_reasons: Any = reasons  # a list of strings (pynamodb types ListAttribute elements as attributes)
+    actions = [P.review_reasons.set(stored_reasons), P.review_note.set(note), P.reviewed_by.set(operator)]
+    why = ", ".join(reasons) + (f": {note}" if note else "")
+    if not transition(project, S.DRAFT, by=operator, now=now_ms(), reason=why, actions=actions):
+        raise _conflict(project_id, [S.CHECKING], "reject")
+    _audit(operator, "reject", project_id, reasons=reasons, note=note)
+    notices.send(
+        "review_rejected", project.user_id, project_name=project.name, project_id=project_id, reasons=reasons, note=note
+    )
+    return {"projectId": project_id, "status": S.DRAFT.value, "reasons": reasons, "note": note}
+
+
+def _check_size(size: int) -> None:
+    if size < 1:
+        raise LifecycleError("trial size must be at least 1")
+
+
+def trial_size(operator: str, project_id: str, size: int) -> dict:
+    """The trial's size, before or at approval (draft or checking); capped at the project's item count."""
+    _check_size(size)
+    project = _project(project_id)
+    if not set_trial_size(project, size, [S.DRAFT, S.CHECKING]):
+        raise _conflict(project_id, [S.DRAFT, S.CHECKING], "set the trial size of")
+    _audit(operator, "trialSize", project_id, size=size)
+    return {"projectId": project_id, "trialSize": trial_sample_size(project.item_count, size)}
+
+
+# ---- trial disputes -----------------------------------------------------------------------------------------
+
+
+def _issues(project: ProjectModel) -> list[dict]:
+    items = trial_items(project.project_id, project.trial_round)
+    return [
+        {"itemId": item.item_id, "comment": item.trial_issue, "dataUrl": item.url, "result": item.result}
+        for item in items
+        if item.trial_issue
+    ]
+
+
+def disputes() -> list[dict]:
+    """Trials whose client submitted issues (submitTrialIssues) not answered yet, oldest first."""
+    out = []
+    for hit in with_status(S.TRIAL_DONE):
+        project = find_project(hit.project_id)
+        if project is None or project.status_enum is not S.TRIAL_DONE or project.issues_submitted_at is None:
+            continue
+        if project.issues_answered_at is not None:
+            continue
+        out.append(
+            {
+                "projectId": project.project_id,
+                "userId": project.user_id,
+                "name": project.name,
+                "trialRound": project.trial_round,
+                "submittedAt": project.issues_submitted_at,
+                "issues": _issues(project),
+            }
+        )
+    out.sort(key=lambda entry: int(str(entry["submittedAt"])))
+    return out
+
+
+def answer_disputes(operator: str, project_id: str, text: str, relabel: list[str]) -> dict:
+    """Answer the client's trial issues; `relabel`: trial items to label again (free rework through the
+    engine)."""
+    if not text.strip():
+        raise LifecycleError("text is required")
+    if len(text) > MAX_ANSWER:
+        raise LifecycleError(f"text is longer than {MAX_ANSWER} characters")
+    project = _project(project_id)
+    if project.status_enum is not S.TRIAL_DONE or project.issues_submitted_at is None:
+        raise Conflict(f"{project_id} has no submitted trial issues to answer (it is {project.status})")
+    relabel = list(dict.fromkeys(relabel))
+    items = {item.item_id: item for item in get_items(project_id, relabel)}
+    for item_id in relabel:
+        item = items.get(item_id)
+        if item is None or item.trial_round != project.trial_round:
+            raise LifecycleError(f"{item_id} is not an item of the trial")
+    P = ProjectModel
+    now = now_ms()
+    answered = set_project_fields(
+        project,
+        {"issues_answer": text, "issues_answered_at": now},
+        (P.status == S.TRIAL_DONE.value) & (P.issues_submitted_at == project.issues_submitted_at),
+    )
+    if not answered:
+        raise Conflict(f"{project_id} changed meanwhile (answered or accepted by someone else)")
+    marked = [item_id for item_id in relabel if mark_for_relabel(items[item_id], now)]
+    launched = launch_items(project_id, marked, rework=True) if marked else 0
+    _audit(operator, "disputes.answer", project_id, text=text, relabel=relabel, launched=launched)
+    answer = text + (f"\n\n{launched} item(s) are being labeled again, free of charge." if launched else "")
+    notices.send(
+        "trial_disputes_answered", project.user_id, project_name=project.name, project_id=project_id, answer=answer
+    )
+    return {"projectId": project_id, "answered": True, "relabeled": launched}
+
+
+# ---- start (until the money issue) and the audit log ----------------------------------------------------------
+
+
+def start(operator: str, project_id: str) -> dict:
+    """waitingPayment → inProgress (by hand until payment starts projects): the remaining items launch."""
+    project = _project(project_id)
+    if project.status_enum is not S.WAITING_PAYMENT:
+        raise _conflict(project_id, [S.WAITING_PAYMENT], "start")
+    moved, launched = start_project(
+        project.user_id, project_id, S.WAITING_PAYMENT, by=operator, reason="started by an operator"
+    )
+    if not moved:
+        raise _conflict(project_id, [S.WAITING_PAYMENT], "start")
+    _audit(operator, "start", project_id, launched=launched)
+    return {"projectId": project_id, "status": S.IN_PROGRESS.value, "launched": launched}
+
+
+def audit_log(day: str | None = None) -> list[dict]:
+    """One UTC day of operator actions (default today), oldest first."""
+    rows = audit.entries(day or audit.day_of(now_ms()))
+    return [
+        {
+            "at": row.at,
+            "operator": row.operator,
+            "action": row.action,
+            "target": row.target,
+            "details": json.loads(row.details or "{}"),
+        }
+        for row in rows
+    ]
+
+
+def record(operator: str, action: str, target: str, **details: Any) -> None:
+    """Audit an operator action done elsewhere (e.g. a message to a client)."""
+    _audit(operator, action, target, **details)
+
+
+# ---- project messages (the thread of bytebridge.delivery.messages, operator side) -----------------------------
+
+
+def _message(message: messages.Message) -> dict:
+    return {
+        "seq": message.seq,
+        "at": message.at,
+        "sender": message.sender_role,
+        "author": message.author,
+        "text": message.text,
+        "itemId": message.item_id,
+    }
+
+
+def list_messages(project_id: str, since: int | None = None, limit: int = 50) -> dict:
+    """The project's thread, oldest first, after seq `since`; the page counts as read by the operators."""
+    _project(project_id)
+    try:
+        page = messages.list_messages(project_id, since, limit, reader_role=messages.OPERATOR)
+    except messages.MessageError as exc:
+        raise LifecycleError(str(exc)) from exc
+    return {
+        "projectId": project_id,
+        "messages": [_message(message) for message in page.messages],
+        "nextSince": page.next_since,
+        "unread": page.unread,
+    }
+
+
+def post_message(operator: str, project_id: str, text: str, item_id: str | None = None) -> dict:
+    """Write to the client in the project's thread (mailed after the thread's quiet period)."""
+    _project(project_id)
+    try:
+        message = messages.post_message(project_id, messages.OPERATOR, operator, text, item_id)
+    except messages.MessageError as exc:
+        raise LifecycleError(str(exc)) from exc
+    _audit(operator, "message", project_id, seq=message.seq, itemId=item_id)
+    return {"projectId": project_id, "message": _message(message)}
