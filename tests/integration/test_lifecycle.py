@@ -223,7 +223,9 @@ def test_the_trial_labels_its_sample_free_then_accepting_waits_for_payment_and_s
     assert data["trial"]["finished"] == 3 and data["trial"]["size"] == 3
     assert transitions(project_id)[-1] == ("trial", "trialDone", "system")
     send_pending_notices()
-    assert any("Trial finished" in mail["subject"] for mail in outbox(CLIENT_EMAIL))
+    subjects = [mail["subject"] for mail in outbox(CLIENT_EMAIL)]
+    assert any("Trial finished" in subject for subject in subjects)
+    assert not any("ready" in subject for subject in subjects), subjects  # trial results are not "ready to accept"
 
     # Extra data after the trial is accepted (补传数据), before and after start.
     out = api.call(ACCEPT_TRIAL, {"projectId": project_id})

@@ -5,7 +5,7 @@ notice the scheduled notifier sends. Neither waits on the client's endpoint or o
 from bytebridge.dal.items import get_item
 from bytebridge.dal.projects import find_project
 from bytebridge.delivery import callbacks, notify
-from bytebridge.enums import Acceptance
+from bytebridge.enums import Acceptance, ProjectStatus
 from bytebridge.models.results import CallbackEvent
 
 
@@ -17,7 +17,8 @@ def on_item_finished(project_id: str, item_id: str) -> None:
     item = get_item(project_id, item_id)
     if item is None:
         return
-    if item.acceptance == Acceptance.PENDING:  # delivered: the client has something to accept
+    # Delivered: the client has something to accept. Trial results are announced by the trial-finished mail.
+    if item.acceptance == Acceptance.PENDING and project.status != ProjectStatus.TRIAL:
         notify.note_item_ready(project)
     callbacks.enqueue_event(CallbackEvent.ITEM_FINISHED, project.user_id, project_id, item_id=item_id)
 
