@@ -44,6 +44,8 @@ FAKE_ENV = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "ByteBridge",
     "POWERTOOLS_DEV": "false",
+    # The local receiver of callbacks listens on 127.0.0.1 (bytebridge.delivery.callbacks); never set when deployed.
+    "ALLOW_PRIVATE_CALLBACKS": "true",
 }
 
 

@@ -126,6 +126,9 @@ def proxy_event(method: str, raw_path: str, headers: dict[str, str], body: bytes
 
 Reply = tuple[int, dict[str, str], bytes]
 _JSON = {"Content-Type": "application/json"}
+# API Gateway (REST) refuses payloads over 10 MB before any function runs, with this answer.
+GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
+TOO_LONG: Reply = (413, _JSON, b'{"message": "Request Too Long"}')
 
 
 def dispatch(
@@ -140,6 +143,8 @@ def dispatch(
     """One request through the gateway: a local route, or the authorizer (where the catalog asks for it) and the
     function serving the path. Returns (status, headers, body)."""
     path = urlsplit(raw_path).path
+    if len(body) > GATEWAY_MAX_BODY_BYTES:
+        return TOO_LONG
     if local_routes and path in local_routes and method == "POST":
         status, payload = local_routes[path](body)
         return status, _JSON, json.dumps(payload).encode()
@@ -190,7 +195,15 @@ def make_handler(
             self.wfile.write(body)
 
         def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > GATEWAY_MAX_BODY_BYTES:  # refused unread, as API Gateway does
+                self.close_connection = True
+                status, headers, payload = TOO_LONG if length > 0 else (400, _JSON, b'{"message": "Bad Request"}')
+                self._reply(status, headers, payload)
+                return
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
             self._reply(

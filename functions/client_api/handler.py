@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.logging import correlation_paths
 
+from bytebridge.body import BodyTooLarge, UnreadableBody, screen
 from bytebridge.envelope import failure
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.model import FLOW_JSON_SCHEMA
@@ -34,6 +35,9 @@ from client_api import (
 from client_api.signed import authenticate_event, body_user_id
 
 OPENAPI_PATH = "/api/v1/openapi.json"
+# The largest legitimate body, submitResource (or submitGold) with 1,000 links of 2,048 characters, is about 2.1 MB;
+# API Gateway would pass up to 10 MB and Lambda 6 MB.
+MAX_BODY_BYTES = 4 * 1024 * 1024
 FLOW_SCHEMA_PATH = "/api/v1/flow-schema.json"
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -151,4 +155,32 @@ def openapi_document() -> str:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
+    if event.get("httpMethod") == "POST" and (refusal := _refuse_unreadable_body(event)) is not None:
+        return refusal
     return app.resolve(event, context)
+
+
+def _refuse_unreadable_body(event: dict) -> dict | None:
+    """The envelope for a body no route may see (too large: code 2; not UTF-8, nested too deep, or not sent as
+    JSON: code 3), answered before routing and signature checks; None: route the request."""
+    user_id = None
+    try:
+        value = screen(event, MAX_BODY_BYTES)
+        if isinstance(value, dict) and isinstance(value.get("userId"), str):
+            user_id = value["userId"]
+        content_type = next((v for k, v in (event.get("headers") or {}).items() if k.lower() == "content-type"), "")
+        if (content_type or "").strip() and not content_type.strip().lower().startswith("application/json"):
+            error = ApiError(ErrorCode.JSON_PARSE_FAILED, "send the body as application/json")
+        else:
+            return None
+    except BodyTooLarge as exc:
+        error = ApiError(ErrorCode.PARAMETER_INVALID, str(exc))
+    except UnreadableBody as exc:
+        error = ApiError(ErrorCode.JSON_PARSE_FAILED, str(exc))
+    logger.info("api error", extra={"code": int(error.code), "detail": error.detail})
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(failure(error, user_id)),
+        "isBase64Encoded": False,
+    }

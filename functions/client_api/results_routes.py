@@ -9,8 +9,12 @@ from bytebridge.logic.results import accept_results as accept_or_reject
 from bytebridge.models.results import (
     AcceptResultsRequest,
     AcceptResultsResponse,
+    ListCallbackDeliveriesRequest,
+    ListCallbackDeliveriesResponse,
     ListResultsRequest,
     ListResultsResponse,
+    PingCallbackRequest,
+    PingCallbackResponse,
     RetrieveResultRequest,
     RetrieveResultResponse,
     SetCallbackRequest,
@@ -47,3 +51,19 @@ def set_callback(request: SetCallbackRequest) -> SetCallbackResponse:
     account = signed_account(router)
     data = callbacks.set_callback(account, request.params)
     return SetCallbackResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
+
+
+@signed_post(router, "/api/v1/projects/pingCallback", PingCallbackResponse, "Send a test event to the callback URL")
+def ping_callback(request: PingCallbackRequest) -> PingCallbackResponse:
+    account = signed_account(router)
+    data = callbacks.ping_callback(account, request.params)
+    return PingCallbackResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
+
+
+@signed_post(
+    router, "/api/v1/projects/listCallbackDeliveries", ListCallbackDeliveriesResponse, "The last callback attempts"
+)
+def list_callback_deliveries(request: ListCallbackDeliveriesRequest) -> ListCallbackDeliveriesResponse:
+    account = signed_account(router)
+    data = callbacks.list_callback_deliveries(account, request.params)
+    return ListCallbackDeliveriesResponse(timestamp=now_ms(), user_id=account.user_id, data=data)

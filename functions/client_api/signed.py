@@ -33,7 +33,7 @@ def authenticate_event(router: BaseRouter) -> AccountModel:
     raw = _raw_body(router.current_event)
     try:
         body = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ApiError(ErrorCode.JSON_PARSE_FAILED, "body is not JSON") from exc
     if not isinstance(body, dict) or not isinstance(body.get("userId"), str) or not body["userId"]:
         raise ApiError(ErrorCode.PARAMETER_INVALID, "userId is required")
@@ -76,6 +76,6 @@ def body_user_id(event: APIGatewayProxyEvent) -> str | None:
     """The userId a (possibly invalid) body claims, for echoing in error envelopes."""
     try:
         value = json.loads(_raw_body(event)).get("userId")
-    except (ApiError, ValueError, AttributeError):
+    except (ApiError, ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, str) else None

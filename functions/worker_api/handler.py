@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
+from bytebridge.body import BodyTooLarge, UnreadableBody, screen
 from bytebridge.consensus.skills import update_skill
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.models.worker_api import (
@@ -29,6 +30,7 @@ from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 from bytebridge.workers.tokens import authenticate
 
 PREFIX = "/worker/v1"
+MAX_BODY_BYTES = 256 * 1024  # an answer with a thousand boxes is about 100 kB
 app = APIGatewayRestResolver(enable_validation=True)
 
 
@@ -143,4 +145,31 @@ def lambda_handler(event: dict, context) -> dict:
         event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
         if not event.get("body"):
             event.update(body="{}", isBase64Encoded=False)
+        if (refusal := _refuse_unreadable_body(event)) is not None:
+            return refusal
     return app.resolve(event, context)
+
+
+def _refuse_unreadable_body(event: dict) -> dict | None:
+    """The error object for a body no route may see (over the cap: 413; not UTF-8 or nested too deep: 422),
+    answered before routing; callers without a valid token get 401 and learn nothing about the body."""
+    try:
+        screen(event, MAX_BODY_BYTES)
+        return None
+    except BodyTooLarge as exc:
+        error = WorkerError(WorkerErrorCode.BODY_TOO_LARGE, str(exc))
+    except UnreadableBody as exc:
+        error = WorkerError(WorkerErrorCode.INVALID_REQUEST, str(exc))
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    try:
+        authenticate(headers.get("authorization"))
+    except WorkerError as unauthorized:
+        error = unauthorized
+    logger.info("worker api error", extra={"code": error.code.value, "detail": error.message})
+    body = WorkerErrorResponse(error=WorkerErrorBody(code=error.code.value, message=error.message))
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": body.model_dump_json(),
+        "isBase64Encoded": False,
+    }

@@ -121,17 +121,20 @@ def test_the_labeled_project_exports_to_coco_that_pycocotools_loads(simulated, t
     coco = COCO(str(path))
 
     assert len(coco.imgs) == ITEMS
-    # Categories are the flow's declared options and labels; the classify answer is the image's category.
+    # Categories are the box node's labels only; the classify answer stays in the image's own field (issue 12).
     categories = {c["name"]: c["id"] for c in coco.loadCats(coco.getCatIds())}
-    assert set(categories) == {"cat", "dog"}
+    assert set(categories) == {"cat"}
     by_url = {r["resourceURL"]: r["result"]["answers"] for r in results}
     for image in coco.imgs.values():
         (classified,) = image["bytebridge"]["classifications"]
-        assert classified["category_ids"] == [categories[by_url[image["coco_url"]]["classify"]["choice"]]]
+        assert classified["choices"] == [by_url[image["coco_url"]]["classify"]["choice"]]
         assert {ann["category_id"] for ann in coco.imgToAnns[image["id"]]} <= {categories["cat"]}
+        assert image["file_name"].startswith(image["bytebridge"]["item_id"] + "_")
+    assert len({image["file_name"] for image in coco.imgs.values()}) == ITEMS
     boxes = sum(len(r["result"]["answers"]["box"]["boxes"]) for r in results if "box" in r["result"]["answers"])
     assert len(coco.getAnnIds()) == boxes
     assert all(ann["bbox"][2] > 0 and ann["bbox"][3] > 0 for ann in coco.loadAnns(coco.getAnnIds()))
+    assert all(coco.annToMask(ann).any() for ann in coco.loadAnns(coco.getAnnIds()))
 
 
 def test_the_labeled_project_exports_to_pascal_voc_xml(simulated):

@@ -144,3 +144,11 @@ def test_functions_get_the_settings_environment(synth):
             },
         },
     )
+
+
+def test_no_deployed_function_allows_private_callback_addresses(synth):
+    """ALLOW_PRIVATE_CALLBACKS lets the local runtime's callbacks reach its loopback receiver; never deployed."""
+    for stage in ("dev", "prod"):
+        for function in synth.resources("AWS::Lambda::Function", stage).values():
+            variables = function["Properties"].get("Environment", {}).get("Variables", {})
+            assert "ALLOW_PRIVATE_CALLBACKS" not in variables

@@ -9,7 +9,7 @@ import pytest
 from worker_api.handler import lambda_handler as worker_api
 
 from bytebridge.consensus import Judgment, consolidate
-from bytebridge.dal.judgments import JudgmentModel, item_key
+from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.launch import activate_project
 from bytebridge.flows.model import Overlap
@@ -31,6 +31,7 @@ from tests.support.engine import (
     label_of,
     truthful,
     work_until,
+    workers,
 )
 
 SUBMIT_GOLD = "/api/v1/projects/submitGold"
@@ -207,7 +208,10 @@ def test_given_an_annotator_blocked_while_holding_a_task_when_they_disagree_with
     answer_gold(careless, 5, wrong)  # …while failing five gold tasks
     assert fresh(careless).status == "blocked"
 
-    assert work.submit(careless, held.assignment_id, {"choice": "cat"}) is False  # in flight: still accepted
+    # issue 12: a blocked annotator's held tasks are withdrawn, so the held answer is refused, not merely outweighed
+    with pytest.raises(WorkerError) as raised:
+        work.submit(fresh(careless), held.assignment_id, {"choice": "cat"})
+    assert raised.value.code == WorkerErrorCode.BLOCKED
     while True:
         claimed = claim_within(fresh(newcomer))
         url = work.data_location(claimed.assignment_id, claimed.data_token)
@@ -215,11 +219,57 @@ def test_given_an_annotator_blocked_while_holding_a_task_when_they_disagree_with
             work.submit(newcomer, claimed.assignment_id, {"choice": "dog"})
             break
         work.release(newcomer, claimed.assignment_id, skip=True)
-    work_until(completed(api, project_id), [])
+    third, _ = annotator("third")
+    work_until(completed(api, project_id), [third])
 
     (item,) = items_of(project_id)
-    assert item.result["answers"]["classify"] == {"choice": "dog"}  # unweighted, the tie would go to "cat"
+    assert item.result["answers"]["classify"] == {"choice": "dog"}
     rows = list(JudgmentModel.query(item_key(project_id, item.item_id), consistent_read=True))
-    assert sorted((row.worker_id, row.answer["choice"]) for row in rows) == sorted(
-        [(careless.worker_id, "cat"), (newcomer.worker_id, "dog")]
+    assert sorted((row.worker_id, row.answer["choice"]) for row in rows if row.status == "submitted") == sorted(
+        [(newcomer.worker_id, "dog"), (third.worker_id, "dog")]
     )
+    assert [(row.worker_id, row.status) for row in rows if row.status != "submitted"] == [
+        (careless.worker_id, "released")
+    ]
+
+
+def test_given_an_annotator_holding_tasks_when_they_are_blocked_then_the_tasks_are_withdrawn_and_go_to_others(api):
+    gold_project(api, ["dog", "cat", "dog"], gold_flow())
+    bad, token = annotator("hoarder")
+    held = claim_within(bad)
+    while held is not None and is_gold(work.data_location(held.assignment_id, held.data_token)):
+        work.release(bad, held.assignment_id, skip=False)
+        held = claim_within(bad)
+    assert held is not None
+    handle = AssignmentModel.get(held.assignment_id, consistent_read=True)
+    held_row = JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
+
+    answer_gold(bad, 5, wrong)  # blocked at the fifth wrong gold answer, while holding a real task
+
+    assert fresh(bad).status == "blocked"
+    withdrawn = JudgmentModel.get(handle.item_key, handle.judgment_key, consistent_read=True)
+    assert withdrawn.status == "released" and withdrawn.data_token is None
+    status, body = worker_call(
+        "POST", f"/worker/v1/assignments/{held.assignment_id}/submit", token, {"answer": {"choice": "dog"}}
+    )
+    assert (status, body["error"]["code"]) == (403, "blocked")
+    with pytest.raises(WorkerError) as raised:
+        work.submit(fresh(bad), held.assignment_id, {"choice": "dog"})
+    assert raised.value.code == WorkerErrorCode.BLOCKED
+    status, _ = worker_call("POST", f"/worker/v1/assignments/{held.assignment_id}/heartbeat", token, {})
+    assert status == 403
+    with pytest.raises(WorkerError):
+        work.data_location(held.assignment_id, held.data_token)  # the data link died with the claim
+    assert not fresh(bad).held
+    # the task went back to its queue: another annotator gets it
+    (good,) = workers(1, "after-")
+    for _ in range(60):
+        claimed = claim_within(good)
+        assert claimed is not None
+        other = AssignmentModel.get(claimed.assignment_id, consistent_read=True)
+        row = JudgmentModel.get(other.item_key, other.judgment_key, consistent_read=True)
+        if row.item_id == held_row.item_id and not row.gold:
+            break
+        work.release(good, claimed.assignment_id, skip=True)
+    else:
+        pytest.fail("the withdrawn task never reached another annotator")

@@ -318,7 +318,9 @@ def started_project(api, urls: list[str]) -> str:
 
 
 def test_given_an_item_in_the_data_bucket_when_its_data_link_is_opened_then_a_presigned_url_downloads_it(api):
-    bucket, key, content = get_settings().data_bucket, f"uploads/{uuid.uuid4().hex}/cat.jpg", b"\xff\xd8 a cat"
+    # Under the caller's own prefix: since issue 12 other keys of our bucket are refused (another tenant's files).
+    bucket, key = get_settings().data_bucket, f"{api.user_id}/uploads/{uuid.uuid4().hex}/cat.jpg"
+    content = b"\xff\xd8 a cat"
     client("s3").put_object(Bucket=bucket, Key=key, Body=content)
     started_project(api, [f"s3://{bucket}/{key}"])
     (alice,) = workers(1)
@@ -330,3 +332,42 @@ def test_given_an_item_in_the_data_bucket_when_its_data_link_is_opened_then_a_pr
     assert "X-Amz-Signature=" in link and "X-Amz-Expires=300" in link
     download = requests.get(link, timeout=10)
     assert (download.status_code, download.content) == (200, content)
+
+
+def test_the_tasks_one_annotator_may_hold_at_once_default_to_five():
+    assert get_settings().max_held_tasks == 5
+
+
+def test_given_an_annotator_holding_the_most_tasks_when_they_claim_again_then_it_is_refused_until_one_is_done(api):
+    from worker_api.handler import lambda_handler as worker_api
+
+    from bytebridge.workers.tokens import authenticate, create_worker
+    from local.emulator import LocalContext
+    from local.gateway import proxy_event
+
+    running_project(api, ["dog", "cat", "dog", "cat", "dog", "cat"])
+    token = create_worker("greedy")[1]
+    alice = authenticate("Bearer " + token)
+    with settings(MAX_HELD_TASKS="2"):
+        first, second = claim_within(alice), claim_within(alice)
+        assert first is not None and second is not None
+
+        error = refused(WorkerErrorCode.HELD_LIMIT, claiming.claim, alice, None, 0)
+        assert error.status == 409 and "2 tasks" in error.message
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        event = proxy_event("POST", "/worker/v1/assignments/claim", headers, b"{}", "127.0.0.1")
+        response = worker_api(event, LocalContext("worker-api"))
+        assert response["statusCode"] == 409 and '"heldLimit"' in response["body"]
+
+        work.submit(alice, first.assignment_id, {"choice": "dog"})  # one done: a slot is free again
+        third = claim_within(alice)
+        assert third is not None
+        refused(WorkerErrorCode.HELD_LIMIT, claiming.claim, alice, None, 0)
+
+        work.release(alice, second.assignment_id, skip=True)  # given back: free again
+        fourth = claim_within(alice)
+        assert fourth is not None
+        refused(WorkerErrorCode.HELD_LIMIT, claiming.claim, alice, None, 0)
+
+        advance_past(max(third.lease_until, fourth.lease_until))  # leases that ran out are held no more
+        assert claim_within(alice) is not None

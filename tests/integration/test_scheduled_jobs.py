@@ -16,7 +16,7 @@ from bytebridge.settings import get_settings
 from bytebridge.storage import project_prefix
 from infra.catalog import FUNCTIONS, by_name
 from local.scheduler import Scheduler, rate_seconds, run_scheduled
-from tests.support.callback_receiver import Receiver
+from tests.support.callback_receiver import Receiver, webhook_secret_of
 from tests.support.client_api import ALTER, set_status
 from tests.support.delivery import (
     DAY_MS,
@@ -208,7 +208,7 @@ def test_a_deleted_project_is_gone_from_s3_and_dynamodb(api):
 def test_the_local_scheduler_runs_every_job_and_polls_the_callback_queue(api):
     project_id, items = delivered_project(api, 2)
     deliver(items[0], now_ms() - 22 * DAY_MS)
-    with Receiver(api.user_id, api.secret) as receiver:
+    with Receiver(api.user_id, webhook_secret_of(api.user_id)) as receiver:
         api.call(SET_CALLBACK, {"projectId": project_id, "callbackUrl": receiver.url})
         events.on_item_finished(project_id, items[1].item_id)
         Scheduler(scale=0, poll_seconds=0).tick()  # every interval scaled to 0: everything is due

@@ -9,6 +9,8 @@ import pytest
 from worker_api.handler import lambda_handler
 
 from bytebridge.clock import now_ms
+from bytebridge.dal.items import ItemModel
+from bytebridge.settings import get_settings
 from bytebridge.workers.tokens import create_worker
 from local.emulator import LocalContext
 from local.gateway import proxy_event
@@ -268,3 +270,26 @@ def test_given_a_json_body_sent_without_its_content_type_then_it_is_read_as_json
 
     assert response["statusCode"] == 200, response
     assert json.loads(response["body"]) == {"assignment": None}
+
+
+@pytest.mark.parametrize("ours", [True, False], ids=["our data bucket", "a client's bucket"])
+def test_given_an_s3_item_then_its_data_is_presigned_in_our_bucket_and_never_handed_out_raw(
+    api, project, annotators, ours
+):
+    (item,) = items_of(project)
+    bucket = get_settings().data_bucket if ours else "client-private-bucket"
+    key = f"{api.user_id}/{project}/dog.jpg"
+    item.update(actions=[ItemModel.url.set(f"s3://{bucket}/{key}")])  # as submitResource stored an s3:// link
+    _, token = annotators[0]
+    url = urlsplit(claim(token)["dataUrl"])
+
+    response = call("GET", f"{url.path}?{url.query}")
+
+    if ours:
+        location = urlsplit(response.headers["Location"])
+        assert response.status == 302 and location.scheme in {"http", "https"}
+        assert location.path.endswith(f"{bucket}/{key}") or location.path == f"/{key}"
+        assert "X-Amz-Signature" in location.query
+    else:
+        assert (response.status, response.error) == (404, "notFound")
+        assert "s3://" not in response.text and bucket not in response.text

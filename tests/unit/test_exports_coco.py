@@ -38,9 +38,9 @@ def test_boxes_become_bbox_and_area_with_declared_categories_first(tmp_path):
 
     assert {c["name"]: c["id"] for c in coco.cats.values()} == {"car": 1, "person": 2, "bus": 3}
     assert [(i["file_name"], i["width"], i["height"]) for i in coco.imgs.values()] == [
-        ("0.jpg", WIDTH, HEIGHT),
-        ("1.jpg", WIDTH, HEIGHT),
-        ("2.jpg", WIDTH, HEIGHT),
+        ("i0000_0.jpg", WIDTH, HEIGHT),
+        ("i0001_1.jpg", WIDTH, HEIGHT),
+        ("i0002_2.jpg", WIDTH, HEIGHT),
     ]
     assert coco.imgs[1]["coco_url"] == "https://data.example.com/img/0.jpg"
     assert coco.imgs[1]["bytebridge"]["item_id"] == "i0000"
@@ -142,9 +142,9 @@ def test_image_level_answers_go_to_the_images_bytebridge_field(tmp_path):
 
     coco, _ = load(tmp_path, [item(0, answers)])
 
-    names = {c["id"]: c["name"] for c in coco.cats.values()}
+    assert [c["name"] for c in coco.cats.values()] == ["car", "person"]  # options never become categories
     extension = coco.imgs[1]["bytebridge"]
-    labels = {c["node"]: [names[i] for i in c["category_ids"]] for c in extension["classifications"]}
+    labels = {c["node"]: c["choices"] for c in extension["classifications"]}
     assert labels == {node_id(TaskType.SINGLE_CHOICE): ["dog"], node_id(TaskType.MULTIPLE_CHOICE): ["bird", "cat"]}
     assert extension["transcriptions"] == [{"node": node_id(TaskType.TRANSCRIPTION), "text": "a dog and a bird"}]
     assert len(coco.anns) == 1
@@ -192,5 +192,5 @@ def test_an_export_without_items_is_a_valid_empty_dataset(tmp_path):
     coco, summary = load(tmp_path, [])
 
     assert (len(coco.imgs), len(coco.anns)) == (0, 0)
-    assert [c["name"] for c in coco.cats.values()] == ["cat", "dog", "unknown", "bird", "car", "person"]
+    assert [c["name"] for c in coco.cats.values()] == ["car", "person"]  # choice options are no categories
     assert summary.items == 0

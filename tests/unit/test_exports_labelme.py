@@ -39,7 +39,7 @@ def test_document_describes_the_image():
 
     doc = documents(data)["i0007.json"]
     assert doc["version"].startswith("5.")
-    assert (doc["imagePath"], doc["imageData"]) == ("7.jpg", None)
+    assert (doc["imagePath"], doc["imageData"]) == ("i0007_7.jpg", None)
     assert (doc["imageWidth"], doc["imageHeight"]) == (WIDTH, HEIGHT)
     assert doc["bytebridge"] == {"item_id": "i0007", "url": "https://data.example.com/img/7.jpg"}
 

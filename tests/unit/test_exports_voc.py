@@ -35,7 +35,7 @@ def test_boxes_parse_back_from_one_xml_per_image():
     docs = documents(data)
     assert sorted(docs) == ["Annotations/i0000.xml", "Annotations/i0001.xml", "Annotations/i0002.xml"]
     root = docs["Annotations/i0001.xml"]
-    assert root.find("filename").text == "1.jpg"
+    assert root.find("filename").text == "i0001_1.jpg"
     assert root.find("path").text == "https://data.example.com/img/1.jpg"
     assert root.find("source/annotation").text == "i0001"
     assert (int(root.find("size/width").text), int(root.find("size/height").text)) == (WIDTH, HEIGHT)

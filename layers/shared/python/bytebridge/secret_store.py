@@ -21,21 +21,25 @@ def _keep_payloads_out_of_logs() -> None:
             wire_logger.setLevel(logging.INFO)
 
 
-def _context(user_id: str) -> dict[str, str]:
-    return {"userId": user_id}
+def _context(user_id: str, purpose: str | None) -> dict[str, str]:
+    """API secrets are bound to the account; other secrets (the webhook secret) also to their purpose, so one
+    kind's ciphertext never decrypts as the other's."""
+    return {"userId": user_id} if purpose is None else {"userId": user_id, "purpose": purpose}
 
 
-def seal(user_id: str, secret: str) -> str:
+def seal(user_id: str, secret: str, purpose: str | None = None) -> str:
     _keep_payloads_out_of_logs()
     out = client("kms").encrypt(
         KeyId=get_settings().secrets_key_id,
         Plaintext=secret.encode("utf-8"),
-        EncryptionContext=_context(user_id),
+        EncryptionContext=_context(user_id, purpose),
     )
     return base64.b64encode(out["CiphertextBlob"]).decode("ascii")
 
 
-def unseal(user_id: str, ciphertext: str) -> str:
+def unseal(user_id: str, ciphertext: str, purpose: str | None = None) -> str:
     _keep_payloads_out_of_logs()
-    out = client("kms").decrypt(CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id))
+    out = client("kms").decrypt(
+        CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id, purpose)
+    )
     return out["Plaintext"].decode("utf-8")

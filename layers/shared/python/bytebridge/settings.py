@@ -32,11 +32,17 @@ class Settings(BaseModel):
     # Callback retries wait base·4^(attempt-1) seconds (SQS caps one delay at 900 s); tests set 0.
     callback_retry_base_seconds: int = Field(default=10, ge=0, le=900)
     callback_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Callback URLs on loopback/private addresses (and plain http to them): only the local runtime and the tests
+    # set it (local.emulator.FAKE_ENV), and it is honoured only on the local stage; deployed stages never set it.
+    allow_private_callbacks: bool = False
+    callback_log_size: int = Field(default=100, ge=1, le=300)  # attempts listCallbackDeliveries keeps per project
     # Annotator work: how long a claim holds a task (heartbeats extend it; SQS caps a hold at 12 h), how long a
     # queued or claimed task may show no sign of life before Step Functions re-issues it, and its overall limit.
     lease_seconds: int = Field(default=1800, ge=1, le=11 * 3600)
     assignment_heartbeat_seconds: int = Field(default=86400, ge=1)
     assignment_timeout_seconds: int = Field(default=7 * 86400, ge=1)
+    # Tasks one annotator may hold (claimed, lease running) at once; a claim beyond it is refused (heldLimit).
+    max_held_tasks: int = Field(default=5, ge=1)
     # Items of one project in flight at once: executions start in waves, never all at project start.
     max_active_items: int = Field(default=1000, ge=1)
     # Notices (bytebridge.delivery.notices): the KMS HMAC key signing unsubscribe links, the public URL those links
@@ -66,9 +72,12 @@ _ENV = {
     "notify_from": "NOTIFY_FROM",
     "callback_retry_base_seconds": "CALLBACK_RETRY_BASE_SECONDS",
     "callback_timeout_seconds": "CALLBACK_TIMEOUT_SECONDS",
+    "allow_private_callbacks": "ALLOW_PRIVATE_CALLBACKS",
+    "callback_log_size": "CALLBACK_LOG_SIZE",
     "lease_seconds": "LEASE_SECONDS",
     "assignment_heartbeat_seconds": "ASSIGNMENT_HEARTBEAT_SECONDS",
     "assignment_timeout_seconds": "ASSIGNMENT_TIMEOUT_SECONDS",
+    "max_held_tasks": "MAX_HELD_TASKS",
     "max_active_items": "MAX_ACTIVE_ITEMS",
     "notices_key_id": "NOTICES_KEY_ID",
     "public_url": "PUBLIC_URL",

@@ -11,7 +11,16 @@ from pynamodb.expressions.condition import size
 from pynamodb.models import Model
 
 from bytebridge import secret_store
-from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update
+from bytebridge.dal.base import (
+    BaseMeta,
+    IntAttribute,
+    TimestampMs,
+    get_or_none,
+    table,
+    transact,
+    update,
+    update_if,
+)
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.unique_keys import claim_in, email_key, owner_of
 from bytebridge.enums import CreditState
@@ -40,6 +49,8 @@ class AccountModel(Model):
     cognito_sub = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="en")  # of the account's e-mails: en | zh
     notices_optional = BooleanAttribute(default=True)  # non-essential e-mails wanted (PM messages, …)
+    # The secret callbacks are signed with (never the API secret): sealed for purpose "webhook", made on first use.
+    webhook_secret = UnicodeAttribute(null=True)
 
 
 def get_account(user_id: str) -> AccountModel | None:
@@ -48,6 +59,24 @@ def get_account(user_id: str) -> AccountModel | None:
 
 def active_secrets(account: AccountModel) -> list[str]:
     return [secret_store.unseal(account.user_id, entry.ciphertext) for entry in account.secrets]
+
+
+WEBHOOK_PURPOSE = "webhook"
+
+
+def webhook_secret(account: AccountModel) -> str | None:
+    """The account's webhook secret in clear, or None if it has none yet."""
+    if account.webhook_secret is None:
+        return None
+    return secret_store.unseal(account.user_id, account.webhook_secret, WEBHOOK_PURPOSE)
+
+
+def set_webhook_secret_once(account: AccountModel, secret: str) -> bool:
+    """Store `secret` sealed as the webhook secret if the account has none; False if one was stored meanwhile."""
+    ciphertext = secret_store.seal(account.user_id, secret, WEBHOOK_PURPOSE)
+    return update_if(
+        account, [AccountModel.webhook_secret.set(ciphertext)], AccountModel.webhook_secret.does_not_exist()
+    )
 
 
 def insert_account(

@@ -7,11 +7,12 @@ delivery bookkeeping must neither contend with those writes nor with the project
 
 from collections.abc import Iterator
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, table, update, update_if
+from bytebridge.settings import get_settings
 
 READY_PENDING = "pending"  # the only value of ready_flag: its presence puts the row in the sparse index
 
@@ -28,6 +29,17 @@ class ReadyIndex(GlobalSecondaryIndex):
     ready_since = TimestampMs(range_key=True)
 
 
+class CallbackAttempt(MapAttribute):
+    """One delivery attempt of a callback, as listCallbackDeliveries shows it."""
+
+    event_id = UnicodeAttribute()
+    event = UnicodeAttribute()
+    attempt = IntAttribute()
+    status_code = IntAttribute(null=True)  # the endpoint's HTTP status; None if none came back
+    error = UnicodeAttribute(null=True)  # why the attempt failed; None when delivered
+    at = TimestampMs()
+
+
 class ProjectDeliveryModel(Model):
     class Meta(BaseMeta):
         table_name = table("delivery")
@@ -36,6 +48,7 @@ class ProjectDeliveryModel(Model):
     user_id = UnicodeAttribute()
     callback_url = UnicodeAttribute(null=True)
     callback_set_at = TimestampMs(null=True)
+    callback_log = ListAttribute(of=CallbackAttempt, null=True)  # the last attempts (Settings.callback_log_size)
     # Items delivered since the last ready mail; the notifier sends one mail for all of them.
     ready_flag = UnicodeAttribute(null=True)
     ready_since = TimestampMs(null=True)
@@ -75,6 +88,15 @@ def set_callback_url(project_id: str, user_id: str, url: str | None, now: int) -
             D.callback_set_at.set(now),
         ],
     )
+
+
+def log_callback_attempt(row: ProjectDeliveryModel, entry: CallbackAttempt) -> None:
+    """Append one attempt to the project's log (atomically), then drop the oldest beyond the settings' size."""
+    if not update_if(row, [D.callback_log.set((D.callback_log | []).append([entry]))], D.project_id.exists()):
+        return  # the project's delivery row is gone (purged): nothing to log
+    extra = len(row.callback_log or []) - get_settings().callback_log_size  # the row holds the list as stored
+    if extra > 0:
+        update_if(row, [D.callback_log[index].remove() for index in range(extra)], D.project_id.exists())
 
 
 def count_ready_item(project_id: str, user_id: str, now: int) -> None:

@@ -1,5 +1,7 @@
 """Export jobs: one row per requested export of a project's finished items (bytebridge.exports.jobs)."""
 
+from itertools import islice
+
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
@@ -83,3 +85,11 @@ def newest_done(user_id: str, project_id: str) -> ExportModel | None:
         scan_index_forward=False,
     )
     return next(iter(newest_first), None)
+
+
+def list_exports(user_id: str, project_id: str, limit: int) -> list[ExportModel]:
+    """The project's exports of this account, newest first (export ids are time-ordered), at most `limit`."""
+    newest_first = ExportModel.query(
+        project_id, filter_condition=ExportModel.user_id == user_id, scan_index_forward=False, page_size=limit
+    )
+    return list(islice(newest_first, limit))

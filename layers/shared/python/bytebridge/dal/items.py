@@ -1,6 +1,6 @@
 """Data items: one uploaded resource each, walked through the project's task flow."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
@@ -12,6 +12,7 @@ from bytebridge.clock import now_ms
 from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update_if
 from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.projects import ProjectModel
+from bytebridge.dal.unique_keys import UniqueKeyModel, claim_in, item_link_key, release_in
 from bytebridge.enums import Acceptance, ItemStatus
 
 
@@ -436,10 +437,13 @@ def unstarted(project_id: str) -> list[ItemModel]:
 
 
 def delete_rows(items: list[ItemModel]) -> None:
-    """Delete these items (batched, unconditional)."""
+    """Delete these items and their link claims, so the links can be submitted again (batched, unconditional)."""
     with ItemModel.batch_write() as batch:
         for item in items:
             batch.delete(item)
+    with UniqueKeyModel.batch_write() as claims:
+        for item in items:
+            claims.delete(UniqueKeyModel(item_link_key(item.project_id, item.url)))
 
 
 def item_ids(project_id: str) -> list[str]:
@@ -456,27 +460,123 @@ def uploaded_between(project_id: str, start_ms: int, end_ms: int, attributes: li
     )
 
 
-def add_resources(
-    project_id: str, user_id: str, resource_type: str, entries: list[tuple[str, str]], now: int
-) -> list[ItemModel]:
-    """New not-started items, one per (item_id, url) of `entries` (batched, unconditional); the rows written."""
-    items = [
-        ItemModel(
-            project_id,
-            item_id,
-            user_id=user_id,
-            resource_type=resource_type,
-            url=url,
-            status=ItemStatus.NOT_STARTED.value,
-            created_at=now,
-            updated_at=now,
-        )
-        for item_id, url in entries
-    ]
-    with ItemModel.batch_write() as batch:
+# One transaction holds up to 100 writes: per link the item and its claim, plus the project's counters once.
+_LINKS_PER_WRITE = 49
+_RACE_RETRIES = 5
+
+
+def _claimed(project_id: str, urls: list[str]) -> set[str]:
+    """Which of `urls` already have an item in the project (their claims, read strongly)."""
+    by_key = {item_link_key(project_id, url): url for url in urls}
+    claims = UniqueKeyModel.batch_get(list(by_key), consistent_read=True, attributes_to_get=["key"])
+    return {by_key[claim.key] for claim in claims}
+
+
+def _new_item(project_id: str, user_id: str, resource_type: str, item_id: str, url: str, now: int) -> ItemModel:
+    return ItemModel(
+        project_id,
+        item_id,
+        user_id=user_id,
+        resource_type=resource_type,
+        url=url,
+        status=ItemStatus.NOT_STARTED.value,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _write_claimed(project: ProjectModel, items: list[ItemModel], statuses: list[str], now: int) -> None:
+    """One transaction: the items, their link claims (refused if a link is already in the project) and the
+    project's counters (refused unless it is in `statuses`)."""
+    P = ProjectModel
+    count = len(items)
+    with transact() as tx:
         for item in items:
-            batch.save(item)
-    return items
+            tx.save(item, condition=ItemModel.item_id.does_not_exist())
+            claim_in(tx, item_link_key(item.project_id, item.url), item.item_id)
+        tx.update(
+            ProjectModel(project.user_id, project.project_id),
+            actions=[
+                P.item_count.add(count),
+                P.not_started_count.add(count),
+                P.resources_submitted.add(count),
+                P.updated_at.set(now),
+            ],
+            condition=P.status.is_in(*statuses),
+            add_version_condition=False,
+        )
+
+
+def _take_back(project: ProjectModel, items: list[ItemModel]) -> None:
+    """Undo _write_claimed of `items` (their counters too, if the project is still there)."""
+    P = ProjectModel
+    for start in range(0, len(items), _LINKS_PER_WRITE):
+        chunk = items[start : start + _LINKS_PER_WRITE]
+        count = len(chunk)
+        for with_counters in (True, False):
+            try:
+                with transact() as tx:
+                    for item in chunk:
+                        tx.delete(item)
+                        release_in(tx, item_link_key(item.project_id, item.url), item.item_id)
+                    if with_counters:
+                        tx.update(
+                            ProjectModel(project.user_id, project.project_id),
+                            actions=[
+                                P.item_count.add(-count),
+                                P.not_started_count.add(-count),
+                                P.resources_submitted.add(-count),
+                            ],
+                            condition=P.project_id.exists(),
+                            add_version_condition=False,
+                        )
+            except ConditionFailed:
+                continue
+            break
+
+
+def add_resources(
+    project: ProjectModel,
+    resource_type: str,
+    entries: list[tuple[str, str]],
+    now: int,
+    statuses: Iterable[str],
+) -> list[ItemModel] | None:
+    """New not-started items, one per (item_id, url) of `entries` whose link is not in the project yet, each
+    written with its link's claim and counted on the project in the same transaction: two calls with the same
+    links (a retry, or a race) add and count each link once. The items added; None if the project is not in
+    one of `statuses` (any items of this call are taken back)."""
+    allowed = list(statuses)
+    added: list[ItemModel] = []
+    try:
+        claimed = _claimed(project.project_id, [url for _, url in entries])
+        pending = [(item_id, url) for item_id, url in entries if url not in claimed]
+        for start in range(0, len(pending), _LINKS_PER_WRITE):
+            chunk = pending[start : start + _LINKS_PER_WRITE]
+            for _ in range(_RACE_RETRIES):
+                if not chunk:
+                    break
+                items = [_new_item(project.project_id, project.user_id, resource_type, i, u, now) for i, u in chunk]
+                try:
+                    _write_claimed(project, items, allowed, now)
+                except ConditionFailed:
+                    current = get_or_none(
+                        ProjectModel, project.user_id, project.project_id, attributes_to_get=["status"]
+                    )
+                    if current is None or current.status not in allowed:
+                        _take_back(project, added)
+                        return None
+                    claimed = _claimed(project.project_id, [url for _, url in chunk])  # another call took some
+                    chunk = [(item_id, url) for item_id, url in chunk if url not in claimed]
+                    continue
+                added += items
+                break
+            else:
+                raise ConditionFailed("links kept being claimed by another call")
+    except Exception:
+        _take_back(project, added)
+        raise
+    return added
 
 
 def item_url(project_id: str, item_id: str) -> str | None:

@@ -272,20 +272,3 @@ def release_start_lock(project: ProjectModel, until: int) -> bool:
     taken by another start)."""
     P = ProjectModel
     return update_if(project, [P.start_lock_until.remove()], P.start_lock_until == until, add_version_condition=False)
-
-
-def count_uploads(project: ProjectModel, count: int, now: int, statuses: Iterable[ProjectStatus]) -> bool:
-    """Add `count` new not-started items to the counters if the project is in one of `statuses`; False
-    otherwise."""
-    P = ProjectModel
-    return update_if(
-        project,
-        [
-            P.item_count.add(count),
-            P.not_started_count.add(count),
-            P.resources_submitted.add(count),
-            P.updated_at.set(now),
-        ],
-        P.status.is_in(*(status.value for status in statuses)),
-        add_version_condition=False,
-    )

@@ -1,6 +1,8 @@
 """Uniqueness claims (e-mail addresses, project names per account), written in the same
 transaction as the record that owns them so a name can never be taken twice."""
 
+import hashlib
+
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -22,6 +24,11 @@ def email_key(email: str) -> str:
 
 def project_name_key(user_id: str, name: str) -> str:
     return f"project-name#{user_id}#{name}"
+
+
+def item_link_key(project_id: str, url: str) -> str:
+    """The claim of a link in a project (one item per link): hashed, since a link may be longer than a key."""
+    return f"item-link#{project_id}#{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def release(key: str, owner: str) -> bool:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
 from bytebridge.clock import now_ms
@@ -23,6 +23,9 @@ class WorkerModel(Model):
     submitted = IntAttribute(default=0)  # judgments of real tasks
     created_at = TimestampMs()
     blocked_at = TimestampMs(null=True)
+    # Assignment ids of the tasks the annotator claimed and may still hold (a superset: leases that ran out or
+    # were answered are pruned at the next claim), for the cap on held tasks and withdrawal on blocking.
+    held = UnicodeSetAttribute(null=True)
 
 
 def get_worker(worker_id: str) -> WorkerModel | None:
@@ -54,3 +57,14 @@ def block(worker: WorkerModel) -> bool:
 def count_submitted(worker_id: str) -> None:
     """One more judgment of a real task submitted by this annotator."""
     WorkerModel(worker_id).update(actions=[WorkerModel.submitted.add(1)])
+
+
+def hold(worker_id: str, assignment_id: str) -> None:
+    """Note a claimed assignment among the annotator's held ones."""
+    WorkerModel(worker_id).update(actions=[WorkerModel.held.add({assignment_id})])
+
+
+def forget_held(worker_id: str, assignment_ids: set[str]) -> None:
+    """Drop assignments the annotator no longer holds from their held ones."""
+    if assignment_ids:
+        WorkerModel(worker_id).update(actions=[WorkerModel.held.delete(assignment_ids)])

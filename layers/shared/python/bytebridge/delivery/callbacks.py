@@ -1,17 +1,28 @@
 """Signed callbacks: events are queued (SQS), POSTed to the project's callbackUrl as the documented success
-envelope, signed like a client request (Timestamp, SignType md5, RequestSign with the account's first active
-secret) so the client verifies them with its own secret, retried with exponential backoff, and parked in the
-DLQ after MAX_ATTEMPTS.
+envelope, signed with the account's webhook secret (never its API secret, and not in the API's request scheme, so
+a callback can never pass as a request): `ByteBridge-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+"<t>.<event id>.<body>">` and `ByteBridge-Event-Id`, as Stripe and CVAT sign theirs. Retried with exponential
+backoff, and parked in the DLQ after MAX_ATTEMPTS.
+
+The callback URL is checked when it is set and again before every attempt (DNS changes): https only, and every
+address its host resolves to must be public (stdlib `ipaddress`; numeric spellings such as 127.1, 2130706433 or
+0x7f000001 resolve like any name). The sender connects to the checked address itself (no second lookup; the URL's
+host still names the TLS server and the Host header) and never follows redirects. Only the local runtime and the
+tests may allow loopback receivers (Settings.allow_private_callbacks, honoured on the local stage only).
 
 The queue message carries ids and the attempt number only; the payload is built when it is sent, so a retry
 delivers the item's current state and a client that fixes its URL gets the pending retries at the new one.
 """
 
+import hashlib
+import hmac
+import http.client
 import ipaddress
 import json
 import logging
-import urllib.error
-import urllib.request
+import secrets
+import socket
+import ssl
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,24 +32,39 @@ from pydantic import BaseModel
 
 from bytebridge.aws import client
 from bytebridge.clock import now_ms
-from bytebridge.dal.accounts import AccountModel, active_secrets, get_account
-from bytebridge.dal.delivery import get_delivery, set_callback_url
+from bytebridge.dal.accounts import (
+    AccountModel,
+    get_account,
+    set_webhook_secret_once,
+    webhook_secret,
+)
+from bytebridge.dal.delivery import CallbackAttempt, get_delivery, log_callback_attempt, set_callback_url
 from bytebridge.dal.items import get_item
 from bytebridge.dal.projects import get_live_project
 from bytebridge.delivery.queue import CALLBACK_DLQ, CALLBACK_QUEUE, queue_url
 from bytebridge.delivery.views import result_record
 from bytebridge.envelope import success
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.models.results import CallbackData, CallbackEvent, SetCallbackData, SetCallbackParams
+from bytebridge.models.results import (
+    CallbackData,
+    CallbackDelivery,
+    CallbackEvent,
+    CallbackProjectParams,
+    ListCallbackDeliveriesData,
+    PingCallbackData,
+    SetCallbackData,
+    SetCallbackParams,
+)
 from bytebridge.observability import BusinessMetric, count
 from bytebridge.settings import get_settings, stage
-from bytebridge.signing import signed_headers
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 MAX_DELAY_SECONDS = 900  # SQS's per-message maximum
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+SIGNATURE_HEADER = "ByteBridge-Signature"
+EVENT_ID_HEADER = "ByteBridge-Event-Id"
+WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
 class CallbackMessage(BaseModel):
@@ -63,27 +89,98 @@ class Outcome(StrEnum):
     DEAD = "dead"  # parked in the DLQ
 
 
-def callback_url_problem(url: str) -> str | None:
-    """Why `url` cannot be a callback URL, or None: https with a public host; plain http only to the loopback
-    host on the local stage (the local receiver in tests and demos)."""
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (numeric spellings included), as the system resolver answers.
+    The one place callbacks look names up: tests replace it to make a name resolve where they need."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if not address.is_global or address.is_multicast or address.is_reserved or address.is_unspecified:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):  # an IPv4 address inside must be public as well
+        embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        return all(_is_public(inner) for inner in embedded if inner is not None)
+    return True
+
+
+def _loopback_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """The local receiver of the local runtime and the tests; never on a deployed stage."""
+    if not (get_settings().allow_private_callbacks and stage() == "local"):
+        return False
+    inner = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (inner or address).is_loopback
+
+
+@dataclass(frozen=True)
+class CheckedUrl:
+    """A callback URL whose host resolved to `address`, an address we may connect to."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str  # with the query
+    address: str
+
+
+def check_callback_url(url: str) -> CheckedUrl | str:
+    """The URL with the address to connect to, or why it cannot be a callback URL. https, no credentials, and
+    every address the host resolves to public (plain http and loopback only where the local receiver is allowed)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        port = parts.port
     except ValueError:
         return "callbackUrl is not a URL"
-    if parts.scheme == "http" and host in LOOPBACK_HOSTS and stage() == "local":
-        return None
-    if parts.scheme != "https":
+    if parts.scheme not in ("https", "http"):
         return "callbackUrl must be https"
     if not host:
         return "callbackUrl has no host"
-    if parts.username or parts.password:
+    if parts.username is not None or parts.password is not None:
         return "callbackUrl must not carry credentials"
+    port = port or (443 if parts.scheme == "https" else 80)
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None if host not in LOOPBACK_HOSTS else "callbackUrl must be a public host"
-    return None if address.is_global else "callbackUrl must be a public host"
+        resolved = [ipaddress.ip_address(found) for found in resolve_host(host, port)]
+    except (OSError, UnicodeError, ValueError):
+        return "callbackUrl host cannot be resolved"
+    if not resolved:
+        return "callbackUrl host cannot be resolved"
+    local = all(_loopback_allowed(address) for address in resolved)
+    if not local and not all(_is_public(address) for address in resolved):
+        return "callbackUrl must be a public host"
+    if parts.scheme != "https" and not local:
+        return "callbackUrl must be https"
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return CheckedUrl(parts.scheme, host, port, path, str(resolved[0]))
+
+
+def callback_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a callback URL, or None (see check_callback_url)."""
+    checked = check_callback_url(url)
+    return checked if isinstance(checked, str) else None
+
+
+def account_webhook_secret(account: AccountModel) -> str:
+    """The account's webhook secret, made (and stored sealed) on first use."""
+    current = webhook_secret(account)
+    if current is not None:
+        return current
+    fresh = WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+    if set_webhook_secret_once(account, fresh):
+        return fresh
+    stored = get_account(account.user_id)  # made by a concurrent call meanwhile
+    found = webhook_secret(stored) if stored is not None else None
+    if found is None:
+        raise RuntimeError("webhook secret vanished")
+    return found
+
+
+def signature_header(secret: str, event_id: str, body: str, timestamp_s: int) -> str:
+    """`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<event id>.<body>")>`."""
+    signed = f"{timestamp_s}.{event_id}.{body}".encode()
+    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp_s},v1={digest}"
 
 
 def set_callback(account: AccountModel, params: SetCallbackParams) -> SetCallbackData:
@@ -94,7 +191,36 @@ def set_callback(account: AccountModel, params: SetCallbackParams) -> SetCallbac
         raise ApiError(ErrorCode.PARAMETER_INVALID, problem)
     now = now_ms()
     set_callback_url(project.project_id, project.user_id, url, now)
-    return SetCallbackData(project_id=project.project_id, callback_url=url, updated_at=now)
+    secret = account_webhook_secret(account) if url else None
+    return SetCallbackData(project_id=project.project_id, callback_url=url, updated_at=now, webhook_secret=secret)
+
+
+def ping_callback(account: AccountModel, params: CallbackProjectParams) -> PingCallbackData:
+    """pingCallback: queue a `ping` event to the project's callback URL (delivered, signed and logged as any)."""
+    project = get_live_project(account.user_id, params.project_id)
+    event_id = enqueue_event(CallbackEvent.PING, project.user_id, project.project_id)
+    if event_id is None:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "the project has no callbackUrl")
+    return PingCallbackData(project_id=project.project_id, event_id=event_id)
+
+
+def list_callback_deliveries(account: AccountModel, params: CallbackProjectParams) -> ListCallbackDeliveriesData:
+    """listCallbackDeliveries: the project's last delivery attempts, newest first."""
+    project = get_live_project(account.user_id, params.project_id)
+    delivery = get_delivery(project.project_id)
+    log_entries = list(delivery.callback_log or []) if delivery is not None else []
+    deliveries = [
+        CallbackDelivery(
+            event_id=entry.event_id,
+            event=entry.event,
+            attempt=entry.attempt,
+            status_code=entry.status_code,
+            error=entry.error,
+            at=entry.at,
+        )
+        for entry in reversed(log_entries)
+    ]
+    return ListCallbackDeliveriesData(project_id=project.project_id, deliveries=deliveries)
 
 
 def enqueue(message: CallbackMessage, delay_seconds: int = 0) -> None:
@@ -105,11 +231,11 @@ def enqueue(message: CallbackMessage, delay_seconds: int = 0) -> None:
 
 def enqueue_event(
     event: CallbackEvent, user_id: str, project_id: str, *, item_id: str | None = None, **statuses: str
-) -> bool:
-    """Queue one event if the project has a callback URL; True if queued."""
+) -> str | None:
+    """Queue one event if the project has a callback URL; its event id if queued."""
     delivery = get_delivery(project_id)
     if delivery is None or not delivery.callback_url:
-        return False
+        return None
     message = CallbackMessage(
         event_id=uuid.uuid4().hex,
         event=event,
@@ -120,7 +246,7 @@ def enqueue_event(
         **statuses,
     )
     enqueue(message)
-    return True
+    return message.event_id
 
 
 def retry_delay(attempt: int) -> int:
@@ -131,6 +257,7 @@ def retry_delay(attempt: int) -> int:
 @dataclass(frozen=True)
 class _Target:
     url: str
+    event_id: str
     body: str
     secret: str
 
@@ -156,21 +283,71 @@ def _target(message: CallbackMessage) -> _Target | None:
             return None  # purged with its project
         data.item = result_record(item)
     body = json.dumps(success(message.user_id, data.model_dump(mode="json", by_alias=True)), ensure_ascii=False)
-    return _Target(delivery.callback_url, body, active_secrets(account)[0])
+    return _Target(delivery.callback_url, message.event_id, body, account_webhook_secret(account))
 
 
-def _post(target: _Target, user_id: str) -> str | None:
-    """POST the signed body; None on a 2xx answer, else what went wrong (never the secret)."""
-    headers = signed_headers(user_id, target.body, target.secret, now_ms())
-    headers["User-Agent"] = "ByteBridge-Callback/1"
-    request = urllib.request.Request(target.url, data=target.body.encode("utf-8"), headers=headers, method="POST")
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked address, not to whatever the host name resolves to now."""
+
+    def __init__(self, checked: CheckedUrl, timeout: float) -> None:
+        super().__init__(checked.host, checked.port, timeout=timeout)
+        self._address = checked.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address, with the URL's host as SNI and the name the certificate must carry."""
+
+    def __init__(self, checked: CheckedUrl, timeout: float) -> None:
+        super().__init__(checked.host, checked.port, timeout=timeout)
+        self._address = checked.address
+        self._tls = ssl.create_default_context()
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _post(target: _Target) -> tuple[int | None, str | None]:
+    """POST the signed body to the URL, checked again now: (the endpoint's status if it answered, what went wrong
+    or None on a 2xx answer; never the secret). Redirects are not followed: a 3xx is a failed attempt."""
+    checked = check_callback_url(target.url)
+    if isinstance(checked, str):
+        return None, f"refused: {checked}"
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "ByteBridge-Callback/1",
+        EVENT_ID_HEADER: target.event_id,
+        SIGNATURE_HEADER: signature_header(target.secret, target.event_id, target.body, now_ms() // 1000),
+    }
+    timeout = get_settings().callback_timeout_seconds
+    kind = _PinnedHTTPSConnection if checked.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(checked, timeout)
     try:
-        with urllib.request.urlopen(request, timeout=get_settings().callback_timeout_seconds) as response:
-            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        connection.request("POST", checked.path, body=target.body.encode("utf-8"), headers=headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        connection.close()
+    return status, None if 200 <= status < 300 else f"HTTP {status}"
+
+
+def _log_attempt(message: CallbackMessage, status: int | None, error: str | None) -> None:
+    delivery = get_delivery(message.project_id)
+    if delivery is None:
+        return
+    entry = CallbackAttempt(
+        event_id=message.event_id,
+        event=str(message.event),
+        attempt=message.attempt,
+        status_code=status,
+        error=error,
+        at=now_ms(),
+    )
+    log_callback_attempt(delivery, entry)
 
 
 def deliver(message: CallbackMessage) -> Outcome:
@@ -179,7 +356,8 @@ def deliver(message: CallbackMessage) -> Outcome:
     target = _target(message)
     if target is None:
         return Outcome.DROPPED
-    error = _post(target, message.user_id)
+    status, error = _post(target)
+    _log_attempt(message, status, error)
     if error is None:
         count(BusinessMetric.CALLBACKS_DELIVERED)
         return Outcome.DELIVERED

@@ -35,19 +35,23 @@ def _no(why: str) -> Capability:
     return Capability(Support.UNSUPPORTED, why)
 
 
-_COCO_IMAGE_LABELS = "COCO has no image-level labels: category ids in the image's `bytebridge` field"
+_COCO_IMAGE_LABELS = (
+    "COCO has no image-level labels: the chosen options in the image's `bytebridge` field, never categories"
+)
 
 CAPABILITIES: dict[ExportFormat, dict[TaskType, Capability]] = {
     ExportFormat.COCO: {
         TaskType.SINGLE_CHOICE: _partial(_COCO_IMAGE_LABELS),
         TaskType.MULTIPLE_CHOICE: _partial(_COCO_IMAGE_LABELS),
-        TaskType.RECTANGLE: _full("bbox [x, y, w, h] and area"),
+        TaskType.RECTANGLE: _full("bbox [x, y, w, h], area, and the box polygon as segmentation"),
         TaskType.FREE_POINT: _partial(
             "one single-keypoint annotation per point, category = label with keypoints [label]: answers carry no "
             "instance grouping, so multi-keypoint skeletons cannot be formed"
         ),
         TaskType.STROKE: _no("COCO has no open polylines"),
-        TaskType.CUBE: _partial("bbox of the 8 corners; the corners in the annotation's `cuboid` field"),
+        TaskType.CUBE: _partial(
+            "bbox of the 8 corners (and its polygon as segmentation); the corners in the annotation's `cuboid` field"
+        ),
         TaskType.ROTATED_BOX: _partial(
             "segmentation polygon of the 4 corners, bbox enclosing them, area w*h; the exact box in the "
             "annotation's `rotated_box` field [cx, cy, w, h, angle]"

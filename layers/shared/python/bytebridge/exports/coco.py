@@ -4,8 +4,15 @@ file (bytebridge.exports.spool) and are copied after the annotations; categories
 document, so labels first seen in answers still get a category.
 
 Extensions (COCO cannot express these; readers that do not know them ignore them):
-- image["bytebridge"] = {"item_id", "classifications": [{"node", "category_ids"}], "transcriptions":
-  [{"node", "text"}]}: image-level answers;
+- image["bytebridge"] = {"item_id", "classifications": [{"node", "choices": [option, ...]}], "transcriptions":
+  [{"node", "text"}]}: image-level answers, which never become detection categories (categories are the
+  labels of drawing nodes only);
+- image["file_name"] is `<item id>_<base name of the link>` (writer.safe_file_name): unique, stable, no path;
+- an image whose size is unknown (no answer of the item states it, and ingestion recorded none) has no
+  "width"/"height" keys rather than a false 0×0, and image["bytebridge"]["size_unknown"] = true; such an
+  image has no annotations (every drawing answer states its image's size);
+- boxes, cuboids (their enclosing box) and keypoints (a degenerate polygon at the point) carry a polygon
+  `segmentation` too, so pycocotools' annToMask works on every annotation;
 - annotation["rotated_box"] = [cx, cy, w, h, angle] (degrees counter-clockwise on screen);
 - annotation["cuboid"] = {"front": [[x, y] x4], "back": [[x, y] x4]}.
 """
@@ -26,6 +33,7 @@ from bytebridge.annotations import (
     RotatedBoxAnswer,
     SegmentationAnswer,
     SingleChoiceAnswer,
+    TaskType,
     TranscriptionAnswer,
 )
 from bytebridge.consensus.geometry import rotated_corners, signed_area
@@ -33,13 +41,20 @@ from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_area, rle_bounds
 from bytebridge.exports.model import ExportItem, ExportSchema
 from bytebridge.exports.spool import Sink, drain, spool
-from bytebridge.exports.writer import NodeAnswer, ParsedWriter, file_name, image_size
+from bytebridge.exports.writer import NodeAnswer, ParsedWriter, image_size, safe_file_name, utf8
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+_IMAGE_LEVEL = (TaskType.SINGLE_CHOICE, TaskType.MULTIPLE_CHOICE, TaskType.TRANSCRIPTION)
+
+
 def _flat(points) -> list[float]:
     return [float(v) for point in points for v in point]
+
+
+def _box_polygon(x: float, y: float, w: float, h: float) -> list[list[float]]:
+    return [[x, y, x + w, y, x + w, y + h, x, y + h]]
 
 
 class CocoWriter(ParsedWriter):
@@ -49,7 +64,7 @@ class CocoWriter(ParsedWriter):
 
     def __init__(self, sink: Sink, schema: ExportSchema):
         super().__init__(sink, schema)
-        self._categories: dict[str, int] = {label: i for i, label in enumerate(schema.declared_labels(), 1)}
+        self._categories: dict[str, int] = {label: i for i, label in enumerate(schema.declared_labels(_IMAGE_LEVEL), 1)}
         self._keypoint_labels: set[str] = set()
         self._images = spool()
         self._image_id = 0
@@ -76,30 +91,39 @@ class CocoWriter(ParsedWriter):
             if isinstance(answer, SingleChoiceAnswer | MultipleChoiceAnswer):
                 chosen = [answer.choice] if isinstance(answer, SingleChoiceAnswer) else answer.choices
                 extension.setdefault("classifications", []).append(
-                    {"node": node_answer.node_id, "category_ids": [self._category(c) for c in chosen]}
+                    {"node": node_answer.node_id, "choices": list(chosen)}
                 )
             elif isinstance(answer, TranscriptionAnswer):
                 extension.setdefault("transcriptions", []).append({"node": node_answer.node_id, "text": answer.text})
             else:
                 annotations.extend(self._objects(image_id, answer))
-        image = {
+        image: dict[str, Any] = {
             "id": image_id,
-            "file_name": file_name(item.url),
+            "file_name": safe_file_name(item.item_id, item.url),
             "coco_url": item.url,
-            "width": width,
-            "height": height,
-            "bytebridge": extension,
         }
-        self._images.write((("," if image_id > 1 else "") + _dumps(image)).encode())
+        if width and height:
+            image |= {"width": width, "height": height}
+        else:
+            extension["size_unknown"] = True
+        image["bytebridge"] = extension
+        self._images.write(utf8(("," if image_id > 1 else "") + _dumps(image)))
         if annotations:
             text = _dumps(annotations)[1:-1]
-            self.sink.write(("," + text if self._wrote_annotation else text).encode())
+            self.sink.write(utf8("," + text if self._wrote_annotation else text))
             self._wrote_annotation = True
 
     def _objects(self, image_id: int, answer: BaseModel) -> list[dict]:
         if isinstance(answer, BoxAnswer):
             return [
-                self._annotation(image_id, b.label, bbox=[b.x, b.y, b.w, b.h], area=b.w * b.h) for b in answer.boxes
+                self._annotation(
+                    image_id,
+                    b.label,
+                    segmentation=_box_polygon(b.x, b.y, b.w, b.h),
+                    bbox=[b.x, b.y, b.w, b.h],
+                    area=b.w * b.h,
+                )
+                for b in answer.boxes
             ]
         if isinstance(answer, PolygonAnswer):
             return [
@@ -123,7 +147,13 @@ class CocoWriter(ParsedWriter):
             self._keypoint_labels.update(p.label for p in answer.points)
             return [
                 self._annotation(
-                    image_id, p.label, keypoints=[p.x, p.y, 2], num_keypoints=1, bbox=[p.x, p.y, 0, 0], area=0
+                    image_id,
+                    p.label,
+                    segmentation=[[p.x, p.y] * 3],
+                    keypoints=[p.x, p.y, 2],
+                    num_keypoints=1,
+                    bbox=[p.x, p.y, 0, 0],
+                    area=0,
                 )
                 for p in answer.points
             ]
@@ -145,7 +175,12 @@ class CocoWriter(ParsedWriter):
         x1, y1, x2, y2 = bounds(cuboid.front + cuboid.back)
         corners = {"front": [list(p) for p in cuboid.front], "back": [list(p) for p in cuboid.back]}
         return self._annotation(
-            image_id, cuboid.label, bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1), cuboid=corners
+            image_id,
+            cuboid.label,
+            segmentation=_box_polygon(x1, y1, x2 - x1, y2 - y1),
+            bbox=[x1, y1, x2 - x1, y2 - y1],
+            area=(x2 - x1) * (y2 - y1),
+            cuboid=corners,
         )
 
     def _mask(self, image_id: int, label: str, counts: list[int], width: int, height: int) -> dict:
@@ -170,4 +205,4 @@ class CocoWriter(ParsedWriter):
             if label in self._keypoint_labels:
                 category |= {"keypoints": [label], "skeleton": []}
             categories.append(category)
-        self.sink.write(b'],"categories":' + _dumps(categories).encode() + b"}")
+        self.sink.write(b'],"categories":' + utf8(_dumps(categories)) + b"}")

@@ -1,5 +1,6 @@
 """labelme: one JSON per image (<item id>.json) in a ZIP, as labelme 5.x saves them (imageData null:
-labelme opens the image from imagePath, relative to the JSON file)."""
+labelme opens the image from imagePath, relative to the JSON file; imagePath is writer.safe_file_name, the
+name to save the item's image under)."""
 
 import base64
 import json
@@ -21,7 +22,7 @@ from bytebridge.consensus.geometry import rotated_corners
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import png_bitmap, rle_bounds, rle_decode
 from bytebridge.exports.model import ExportItem
-from bytebridge.exports.writer import NodeAnswer, file_name, image_size
+from bytebridge.exports.writer import NodeAnswer, image_size, safe_file_name, utf8
 from bytebridge.exports.zipped import ZipWriter
 
 LABELME_VERSION = "5.5.0"
@@ -92,10 +93,10 @@ class LabelmeWriter(ZipWriter):
             "version": LABELME_VERSION,
             "flags": flags,
             "shapes": shapes,
-            "imagePath": file_name(item.url),
+            "imagePath": safe_file_name(item.item_id, item.url),
             "imageData": None,
             "imageHeight": height,
             "imageWidth": width,
             "bytebridge": {"item_id": item.item_id, "url": item.url},
         }
-        self.write_member(f"{item.item_id}.json", json.dumps(document, ensure_ascii=False).encode())
+        self.write_member(f"{safe_file_name(item.item_id, '')}.json", utf8(json.dumps(document, ensure_ascii=False)))

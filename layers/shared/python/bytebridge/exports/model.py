@@ -1,7 +1,7 @@
 """What the writers consume (finished items and the flow's task nodes) and what they report."""
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,9 +39,10 @@ class ExportSchema:
         self._nodes = dict(nodes or {})
         self._fallback = fallback
 
-    def declared_labels(self) -> list[str]:
+    def declared_labels(self, skip: Collection[TaskType] = ()) -> list[str]:
+        """The declared labels of every node, in declaration order, but those of nodes of the `skip` types."""
         nodes = [*self._nodes.values(), *([self._fallback] if self._fallback else [])]
-        return list(dict.fromkeys(label for node in nodes for label in node.labels))
+        return list(dict.fromkeys(label for node in nodes if node.task_type not in skip for label in node.labels))
 
     def node(self, node_id: str, payload: Any) -> NodeInfo | None:
         """The node's task type and labels; None if the node is unknown and its answer fits no model."""

@@ -3,18 +3,18 @@
 Boxes are VOC's integer pixel indexes, 1-based and inclusive: a box from x to x+w in our continuous
 0-based pixel coordinates covers pixels floor(x)..ceil(x+w)-1, written as xmin = floor(x)+1,
 xmax = ceil(x+w). Shapes VOC XML cannot hold become their enclosing box (see the capability matrix);
-a box reaching past the image is clipped to it and marked truncated.
+a box reaching past the image is clipped to it and marked truncated. Text (labels, links) passes through
+writer.xml_text, so any label yields a well-formed file; <filename> is writer.safe_file_name.
 """
 
 import math
-from xml.sax.saxutils import escape
 
 from bytebridge.annotations import BoxAnswer, CuboidAnswer, PolygonAnswer, RotatedBoxAnswer, SegmentationAnswer
 from bytebridge.consensus.geometry import rotated_corners
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_bounds
 from bytebridge.exports.model import ExportItem
-from bytebridge.exports.writer import NodeAnswer, file_name, image_size
+from bytebridge.exports.writer import NodeAnswer, image_size, safe_file_name, xml_text
 from bytebridge.exports.zipped import ZipWriter
 
 PixelBox = tuple[int, int, int, int]  # xmin, ymin, xmax, ymax: 1-based, inclusive
@@ -53,7 +53,7 @@ def _object(label: str, box: PixelBox, width: int, height: int) -> str:
     else:
         truncated = 0
     return (
-        f"  <object>\n    <name>{escape(label)}</name>\n    <pose>Unspecified</pose>\n"
+        f"  <object>\n    <name>{xml_text(label)}</name>\n    <pose>Unspecified</pose>\n"
         f"    <truncated>{truncated}</truncated>\n    <difficult>0</difficult>\n"
         f"    <bndbox>\n      <xmin>{xmin}</xmin>\n      <ymin>{ymin}</ymin>\n"
         f"      <xmax>{xmax}</xmax>\n      <ymax>{ymax}</ymax>\n    </bndbox>\n  </object>\n"
@@ -70,10 +70,11 @@ class VocWriter(ZipWriter):
         )
         xml = (
             "<annotation>\n  <folder>ByteBridge</folder>\n"
-            f"  <filename>{escape(file_name(item.url))}</filename>\n  <path>{escape(item.url)}</path>\n"
-            f"  <source>\n    <database>ByteBridge</database>\n    <annotation>{escape(item.item_id)}</annotation>\n"
+            f"  <filename>{xml_text(safe_file_name(item.item_id, item.url))}</filename>\n"
+            f"  <path>{xml_text(item.url)}</path>\n"
+            f"  <source>\n    <database>ByteBridge</database>\n    <annotation>{xml_text(item.item_id)}</annotation>\n"
             "  </source>\n"
             f"  <size>\n    <width>{width}</width>\n    <height>{height}</height>\n    <depth>3</depth>\n  </size>\n"
             f"  <segmented>0</segmented>\n{objects}</annotation>\n"
         )
-        self.write_member(f"Annotations/{item.item_id}.xml", xml.encode())
+        self.write_member(f"Annotations/{safe_file_name(item.item_id, '')}.xml", xml.encode())

@@ -132,7 +132,7 @@ def submit_gold(account: AccountModel, params: SubmitGoldParams) -> SubmitGoldDa
         raise ApiError(ErrorCode.PARAMETER_INVALID, f"nodeId: no node {params.node_id} in the flow") from None
     if not isinstance(node, TaskNode):
         raise ApiError(ErrorCode.PARAMETER_INVALID, f"nodeId: {params.node_id} is an end node")
-    kind = check_links(params.resource_type, [entry.resource_url for entry in params.items])
+    kind = check_links(params.resource_type, [entry.resource_url for entry in params.items], account.user_id)
     answers = []
     for position, entry in enumerate(params.items):
         try:

@@ -1,21 +1,23 @@
 """submitResource: links to the client's files become data items of a project."""
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from bytebridge import ids
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.items import add_resources, delete_rows
-from bytebridge.dal.projects import count_uploads, get_live_project
+from bytebridge.dal.items import add_resources
+from bytebridge.dal.projects import get_live_project
 from bytebridge.enums import ProjectStatus, ResourceType
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.models.client_api import (
     MAX_URL_LENGTH,
     RESOURCE_EXTENSIONS,
     URL_SCHEMES,
+    ProjectType,
     SubmitResourceData,
     SubmitResourceParams,
 )
+from bytebridge.settings import get_settings
 
 # Uploads are open before review and again after the trial ("补传数据", "Add Batch"), never while
 # operators review or label the trial, and not once the project is completed.
@@ -30,8 +32,37 @@ UPLOAD_STATUSES = frozenset(
 )
 
 
-def _link_error(url: str, position: int) -> ApiError | None:
-    """Code 10 for a link we cannot fetch: too long, not http(s)/s3, no host, or with spaces/control chars."""
+# The resource types a project of each documented type can label (other types: any). A text project takes no
+# images or audio; image projects take no text, and boxes or strokes need a picture.
+PROJECT_RESOURCES: dict[str, frozenset[ResourceType]] = {
+    ProjectType.IMAGE_CLASSIFICATION: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC, ResourceType.AUDIO}),
+    ProjectType.TEXT_CLASSIFICATION: frozenset({ResourceType.TEXT}),
+    ProjectType.IMAGE_RECTANGLE_FRAME_SELECT: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC}),
+    ProjectType.IMAGE_STROKE: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC}),
+}
+# Picture links may have no file extension (CDN and presigned links): what they hold is checked by its bytes later.
+_EXTENSIONLESS_OK = frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC})
+
+
+def _foreign_object(parts: SplitResult, user_id: str) -> bool:
+    """True for an s3:// link into one of the platform's own buckets that is not under the caller's own prefix
+    (another tenant's files, or exports): the platform would read or presign it for the caller."""
+    settings = get_settings()
+    if parts.netloc not in {settings.data_bucket, settings.exports_bucket}:
+        return False
+    key = parts.path.removeprefix("/")
+    segments = key.split("/")
+    return (
+        parts.netloc != settings.data_bucket
+        or not key.startswith(f"{user_id}/")
+        or any(segment in {"", ".", ".."} for segment in segments)
+        or bool(parts.query or parts.fragment)
+    )
+
+
+def _link_error(url: str, position: int, user_id: str) -> ApiError | None:
+    """Code 10 for a link we cannot fetch: too long, not http(s)/s3, no host, with spaces/control chars, or an
+    s3:// link into the platform's buckets outside the caller's own prefix."""
     where = f"resourceURLs[{position}]"
     if len(url) > MAX_URL_LENGTH:
         return ApiError(ErrorCode.RESOURCE_LINK_INVALID, f"{where} is longer than {MAX_URL_LENGTH} characters")
@@ -46,15 +77,29 @@ def _link_error(url: str, position: int) -> ApiError | None:
         or any(ch.isspace() or not ch.isprintable() for ch in url)
     ):
         return ApiError(ErrorCode.RESOURCE_LINK_INVALID, f"{where} is not an {'/'.join(URL_SCHEMES)} link")
+    if parts.scheme.lower() == "s3" and _foreign_object(parts, user_id):
+        return ApiError(ErrorCode.RESOURCE_LINK_INVALID, f"{where} is not a file of this account")
     return None
 
 
+def _file_name(url: str) -> str:
+    return unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+
+
 def _extension(url: str) -> str:
-    name = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    name = _file_name(url)
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def check_links(resource_type: str, urls: list[str]) -> ResourceType:
+def _fits(kind: ResourceType, url: str) -> bool:
+    """Whether the link's file name suits `kind`: a known extension, or none at all on an https picture link."""
+    if _extension(url) in RESOURCE_EXTENSIONS[kind]:
+        return True
+    name = _file_name(url)
+    return kind in _EXTENSIONLESS_OK and bool(name) and "." not in name and url[:8].lower() == "https://"
+
+
+def check_links(resource_type: str, urls: list[str], user_id: str, *, repeats_allowed: bool = False) -> ResourceType:
     """The resource type, if `urls` are acceptable links to files of that type; ApiError 10 or 24 otherwise."""
     if resource_type not in set(ResourceType):
         raise ApiError(ErrorCode.RESOURCE_INVALID, f"resourceType must be one of {', '.join(ResourceType)}")
@@ -62,39 +107,46 @@ def check_links(resource_type: str, urls: list[str]) -> ResourceType:
     if not urls:
         raise ApiError(ErrorCode.RESOURCE_INVALID, "resourceURLs is empty")
     for position, url in enumerate(urls):
-        if error := _link_error(url, position):
+        if error := _link_error(url, position, user_id):
             raise error
     allowed = RESOURCE_EXTENSIONS[kind]
     for position, url in enumerate(urls):
-        if _extension(url) not in allowed:
+        if not _fits(kind, url):
             raise ApiError(
                 ErrorCode.RESOURCE_INVALID,
                 f"resourceURLs[{position}] is not a {kind} file ({', '.join(sorted(allowed))})",
             )
-    if len(set(urls)) != len(urls):
+    if not repeats_allowed and len(set(urls)) != len(urls):
         raise ApiError(ErrorCode.RESOURCE_INVALID, "resourceURLs lists a link twice")
     return kind
 
 
+def _check_fits_project(project_type: str, kind: ResourceType) -> None:
+    allowed = PROJECT_RESOURCES.get(project_type)
+    if allowed is not None and kind not in allowed:
+        raise ApiError(
+            ErrorCode.RESOURCE_INVALID,
+            f"a {project_type} project takes {', '.join(sorted(allowed))} resources, not {kind}",
+        )
+
+
 def submit_resources(account: AccountModel, params: SubmitResourceParams) -> SubmitResourceData:
-    """Add one item per link, then count them on the project in one conditional update. If the project
-    left the upload statuses meanwhile, the items are taken back and the call answers 25 (or 8)."""
+    """Add one item per link not yet in the project, counted on the project in the same transactions (a retry
+    or a concurrent call with the same links adds nothing twice). If the project left the upload statuses
+    meanwhile, the items are taken back and the call answers 25 (or 8)."""
     project = get_live_project(account.user_id, params.project_id)
     if project.status_enum not in UPLOAD_STATUSES:
         raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, f"a {project.status} project takes no uploads")
-    kind = check_links(params.resource_type, params.resource_urls)
+    kind = check_links(params.resource_type, params.resource_urls, account.user_id, repeats_allowed=True)
+    _check_fits_project(project.type, kind)
+    unique = list(dict.fromkeys(params.resource_urls))
     now = now_ms()
-    entries = [(ids.new_item_id(now, position), url) for position, url in enumerate(params.resource_urls)]
-    items = add_resources(project.project_id, account.user_id, kind.value, entries, now)
-    try:
-        counted = count_uploads(project, len(items), now, UPLOAD_STATUSES)
-    except Exception:
-        delete_rows(items)
-        raise
-    if not counted:
-        delete_rows(items)
+    entries = [(ids.new_item_id(now, position), url) for position, url in enumerate(unique)]
+    items = add_resources(project, kind.value, entries, now, [status.value for status in UPLOAD_STATUSES])
+    if items is None:
         get_live_project(account.user_id, project.project_id)  # 8 if it was deleted meanwhile
         raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, "the project left the upload statuses")
+    new = {item.url for item in items}
     urls = list(params.resource_urls)
     return SubmitResourceData(
         project_id=project.project_id,
@@ -102,4 +154,6 @@ def submit_resources(account: AccountModel, params: SubmitResourceParams) -> Sub
         resource_dta=urls,
         resource_data=urls,
         created=now // 1000,
+        added_urls=[url for url in unique if url in new],
+        existing_urls=[url for url in unique if url not in new],
     )

@@ -284,6 +284,13 @@ class SubmitResourceData(_Wire):
     resource_dta: list[str] = Field(description="The accepted links, under their documented (misspelled) name")
     resource_data: list[str]
     created: int = Field(description="Epoch seconds")
+    added_urls: list[str] = Field(
+        alias="addedURLs", description="The links that became new items (each once; not part of the documented API)"
+    )
+    existing_urls: list[str] = Field(
+        alias="existingURLs",
+        description="The links already in the project, added by an earlier call (not part of the documented API)",
+    )
 
 
 class AlterStateData(_Wire):

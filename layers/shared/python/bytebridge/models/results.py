@@ -32,6 +32,7 @@ class Decision(StrEnum):
 class CallbackEvent(StrEnum):
     ITEM_FINISHED = "itemFinished"
     PROJECT_STATUS = "projectStatus"
+    PING = "ping"  # pingCallback: a test event, no item
 
 
 # ---- requests ---------------------------------------------------------------------------------------------
@@ -87,6 +88,18 @@ class SetCallbackRequest(SignedBody):
     params: SetCallbackParams
 
 
+class CallbackProjectParams(_Wire):
+    project_id: ProjectId
+
+
+class PingCallbackRequest(SignedBody):
+    params: CallbackProjectParams
+
+
+class ListCallbackDeliveriesRequest(SignedBody):
+    params: CallbackProjectParams
+
+
 # ---- responses --------------------------------------------------------------------------------------------
 
 
@@ -140,6 +153,11 @@ class SetCallbackData(_Wire):
     project_id: str
     callback_url: str | None
     updated_at: int
+    webhook_secret: str | None = Field(
+        default=None,
+        description="The account's webhook secret (when a URL is set): verify each callback's ByteBridge-Signature "
+        "with it; it is not the API secret",
+    )
 
 
 class ListResultsResponse(SuccessEnvelope):
@@ -156,6 +174,33 @@ class AcceptResultsResponse(SuccessEnvelope):
 
 class SetCallbackResponse(SuccessEnvelope):
     data: SetCallbackData
+
+
+class PingCallbackData(_Wire):
+    project_id: str
+    event_id: str = Field(description="The ping event's id: its attempts show in listCallbackDeliveries")
+
+
+class PingCallbackResponse(SuccessEnvelope):
+    data: PingCallbackData
+
+
+class CallbackDelivery(_Wire):
+    event_id: str
+    event: str
+    attempt: int
+    status_code: int | None = Field(description="The endpoint's HTTP status; null if none came back")
+    error: str | None = Field(description="Why the attempt failed; null when delivered")
+    at: int
+
+
+class ListCallbackDeliveriesData(_Wire):
+    project_id: str
+    deliveries: list[CallbackDelivery] = Field(description="The last 100 attempts, newest first")
+
+
+class ListCallbackDeliveriesResponse(SuccessEnvelope):
+    data: ListCallbackDeliveriesData
 
 
 # ---- callback events (what we POST to the client's callbackUrl, in the success envelope) --------------------

@@ -23,7 +23,7 @@ from bytebridge.observability import BusinessMetric, count
 from bytebridge.settings import get_settings
 from bytebridge.workers import gold, tasks
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
-from bytebridge.workers.leases import lease
+from bytebridge.workers.leases import held_rows, lease
 
 log = logging.getLogger(__name__)
 # An unreadable message is made visible again at once: after max_receive_count receives, redrive parks it in the DLQ.
@@ -127,6 +127,11 @@ def claim(worker: WorkerModel, families: list[str] | None, wait_seconds: int) ->
     """The next task for this annotator from the given families, waiting up to `wait_seconds` for one."""
     if worker.status == WorkerStatus.BLOCKED:
         raise WorkerError(WorkerErrorCode.BLOCKED, "your gold-task accuracy is below the bar: no more work for now")
+    limit = get_settings().max_held_tasks
+    if len(held_rows(worker)) >= limit:
+        raise WorkerError(
+            WorkerErrorCode.HELD_LIMIT, f"you hold {limit} tasks, the most one may: submit or release one first"
+        )
     names = _families(families)
     claimer = _Claimer(worker)
     deadline = time.monotonic() + wait_seconds

@@ -12,7 +12,7 @@ from bytebridge.dal.gold import get_gold, gold_for_node
 from bytebridge.dal.judgments import JudgmentModel, submit_gold_answer
 from bytebridge.dal.workers import WorkerModel, block, get_worker
 from bytebridge.flows.model import TaskNode
-from bytebridge.workers.leases import lease
+from bytebridge.workers.leases import lease, withdraw_held
 
 log = logging.getLogger(__name__)
 _TRIES = 5  # gold tasks tried per serve (the annotator may have answered some already)
@@ -50,5 +50,9 @@ def grade(row: JudgmentModel, node: TaskNode, answer: dict) -> bool:
     worker = get_worker(row.worker_id)
     assert worker is not None  # submit_gold_answer has just written its gold record
     if is_blocked(SkillStats(worker.gold_correct, worker.gold_total), GOLD_BAR, MIN_GOLD) and block(worker):
-        log.warning("annotator blocked", extra={"workerId": worker.worker_id, "gold": worker.gold_total})
+        withdrawn = withdraw_held(worker)  # a blocked annotator's answers no longer count: their tasks go to others
+        log.warning(
+            "annotator blocked",
+            extra={"workerId": worker.worker_id, "gold": worker.gold_total, "withdrawn": withdrawn},
+        )
     return True

@@ -1,12 +1,19 @@
-"""A lease: the judgment row an annotator holds while working a task, and the assignment handle pointing at it."""
+"""A lease: the judgment row an annotator holds while working a task, and the assignment handle pointing at it;
+the tasks an annotator holds at once (capped at claim time, withdrawn when the annotator is blocked)."""
 
+import logging
 import secrets
 
 from bytebridge.clock import now_ms
-from bytebridge.dal.judgments import open_claim
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal import judgments
+from bytebridge.dal.judgments import JudgmentModel, open_claim
+from bytebridge.dal.workers import WorkerModel, forget_held, get_worker, hold
+from bytebridge.enums import JudgmentStatus
 from bytebridge.flows.model import TaskNode
 from bytebridge.settings import get_settings
+from bytebridge.workers import tasks
+
+log = logging.getLogger(__name__)
 
 KEEP_ASSIGNMENT_MS = 14 * 24 * 3600 * 1000  # late calls on an old assignment are still answered meaningfully
 
@@ -52,4 +59,43 @@ def lease(
     )
     if not opened:
         return None
+    hold(worker.worker_id, assignment_id)
     return assignment_id, data_token, lease_until
+
+
+def _held_ids(worker_id: str) -> set[str]:
+    current = get_worker(worker_id)
+    return set(current.held or ()) if current is not None else set()
+
+
+def held_rows(worker: WorkerModel) -> list[JudgmentModel]:
+    """The open claims (lease running) the annotator holds; assignments no longer held are forgotten."""
+    open_rows, gone = [], set()
+    for assignment_id in sorted(_held_ids(worker.worker_id)):
+        handle = judgments.get_assignment(assignment_id)
+        row = None if handle is None else judgments.get_judgment(handle.item_key, handle.judgment_key)
+        if (
+            row is not None
+            and row.assignment_id == assignment_id
+            and row.status == JudgmentStatus.CLAIMED
+            and row.lease_until > now_ms()
+        ):
+            open_rows.append(row)
+        else:
+            gone.add(assignment_id)
+    forget_held(worker.worker_id, gone)
+    return open_rows
+
+
+def withdraw_held(worker: WorkerModel) -> int:
+    """Take every task the annotator holds away from them (a blocked annotator): real tasks go back to their
+    queue for others, and the annotator can no longer submit any of them. Returns how many were withdrawn."""
+    withdrawn, rows = 0, held_rows(worker)
+    for row in rows:
+        if not judgments.release_for_good(row):  # answered or lapsed meanwhile
+            continue
+        if not row.gold:
+            tasks.give_back(row.queue_url, row.message_body, row.receipt_handle)
+        withdrawn += 1
+    forget_held(worker.worker_id, {row.assignment_id for row in rows})
+    return withdrawn

@@ -16,7 +16,7 @@ from bytebridge.dal.gold import get_gold
 from bytebridge.dal.items import item_url
 from bytebridge.dal.judgments import JudgmentModel
 from bytebridge.dal.workers import WorkerModel, count_submitted
-from bytebridge.enums import JudgmentStatus
+from bytebridge.enums import JudgmentStatus, WorkerStatus
 from bytebridge.flows.answers import AnswerError, check_answer
 from bytebridge.flows.store import load_flow
 from bytebridge.settings import get_settings
@@ -37,6 +37,10 @@ def _held(assignment_id: str, worker_id: str | None = None) -> JudgmentModel | N
 
 
 def _row(worker: WorkerModel, assignment_id: str) -> JudgmentModel:
+    if worker.status == WorkerStatus.BLOCKED:  # their held tasks were withdrawn (bytebridge.workers.gold)
+        raise WorkerError(
+            WorkerErrorCode.BLOCKED, "your gold-task accuracy is below the bar: your tasks were withdrawn"
+        )
     row = _held(assignment_id, worker.worker_id)  # another annotator's: as if it did not exist
     if row is None:
         raise WorkerError(WorkerErrorCode.NOT_FOUND, f"no assignment {assignment_id}")
@@ -150,4 +154,6 @@ def data_location(assignment_id: str, token: str) -> str:
         return s3_presigner().generate_presigned_url(
             "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=DATA_LINK_SECONDS
         )
+    if url[:5].lower() == "s3://":  # a client's own bucket: never hand its raw link (or its name) to a browser
+        raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data is not readable by the platform")
     return url
