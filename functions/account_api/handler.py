@@ -5,6 +5,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
+from bytebridge.body import as_json_request, first_problem
 from bytebridge.dal.accounts import AccountModel, user_id_for_email
 from bytebridge.dal.errors import ConditionFailed, NotFound
 from bytebridge.identity import (
@@ -60,9 +61,7 @@ def handle_conflict(error: ConditionFailed) -> Response:
 @app.exception_handler(RequestValidationError)
 def handle_invalid_body(error: RequestValidationError) -> Response:
     _client()  # callers without a token learn nothing about the body
-    first = (list(error.errors()) or [{}])[0]
-    where = ".".join(str(part) for part in first.get("loc", ())[1:])
-    return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+    return error_response(400, "invalid_request", first_problem(list(error.errors())))
 
 
 def _client() -> Caller:
@@ -129,10 +128,4 @@ def rotate():  # a Response (no-store header), not a model: no return annotation
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
-    if event.get("httpMethod") in ("POST", "PATCH"):  # JSON whatever Content-Type the caller sent (curl -d)
-        headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
-        headers["Content-Type"] = "application/json"
-        event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
-        if not event.get("body"):
-            event.update(body="{}", isBase64Encoded=False)
-    return app.resolve(event, context)
+    return app.resolve(as_json_request(event, ("POST", "PATCH")), context)

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 
 from auth_api import unsubscribe_routes
+from bytebridge.body import as_json_request, first_problem
 from bytebridge.logic import users
 from bytebridge.logic.users import UserError
 from bytebridge.models.account_api import (
@@ -42,9 +43,7 @@ def handle_user_error(error: UserError) -> Response:
 
 @app.exception_handler(RequestValidationError)
 def handle_invalid_body(error: RequestValidationError) -> Response:
-    first = (list(error.errors()) or [{}])[0]
-    where = ".".join(str(part) for part in first.get("loc", ())[1:])
-    return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+    return error_response(400, "invalid_request", first_problem(list(error.errors())))
 
 
 def _tokens(tokens: users.Tokens) -> TokensResponse:
@@ -99,10 +98,4 @@ def confirm_forgot_password(request: ConfirmForgotPasswordRequest) -> Done:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
-    if event.get("httpMethod") == "POST":  # JSON whatever Content-Type the caller sent (curl -d)
-        headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
-        headers["Content-Type"] = "application/json"
-        event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
-        if not event.get("body"):
-            event.update(body="{}", isBase64Encoded=False)
-    return app.resolve(event, context)
+    return app.resolve(as_json_request(event), context)

@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.logging import correlation_paths
 
-from bytebridge.body import BodyTooLarge, UnreadableBody, screen
+from bytebridge.body import BodyTooLarge, UnreadableBody, first_problem, screen
 from bytebridge.envelope import failure
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.model import FLOW_JSON_SCHEMA
@@ -60,12 +60,6 @@ def handle_api_error(error: ApiError) -> Response:
     return _envelope(error)
 
 
-def _first_problem(errors: list[dict]) -> str:
-    first = errors[0] if errors else {}
-    where = ".".join(str(part) for part in first.get("loc", ())[1:])  # drop the leading "body"
-    return f"{where}: {first.get('msg', 'invalid')}" if where else first.get("msg", "invalid body")
-
-
 @app.exception_handler(RequestValidationError)
 def handle_invalid_body(error: RequestValidationError) -> Response:
     errors = list(error.errors())
@@ -75,7 +69,7 @@ def handle_invalid_body(error: RequestValidationError) -> Response:
         authenticate_event(app)  # unsigned callers get the signature's verdict, not our field list
     except ApiError as auth_error:
         return handle_api_error(auth_error)
-    return handle_api_error(ApiError(ErrorCode.PARAMETER_INVALID, _first_problem(errors)))
+    return handle_api_error(ApiError(ErrorCode.PARAMETER_INVALID, first_problem(errors)))
 
 
 @app.exception_handler(RequestUnsupportedContentType)

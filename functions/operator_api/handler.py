@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import ValidationError
 
+from bytebridge.body import first_problem
 from bytebridge.identity import OPERATORS, Caller, Unauthenticated, WrongGroup, caller_of, require_group
 from bytebridge.logic import operators
 from bytebridge.logic.lifecycle import LifecycleError
@@ -51,9 +52,7 @@ def handle_refused(error: LifecycleError) -> Response:
 @app.exception_handler(RequestValidationError)
 def handle_invalid_body(error: RequestValidationError) -> Response:
     _operator()  # callers without a token (or not operators) learn nothing about the body
-    first = (list(error.errors()) or [{}])[0]
-    where = ".".join(str(part) for part in first.get("loc", ())[1:])
-    return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+    return error_response(400, "invalid_request", first_problem(list(error.errors())))
 
 
 @app.not_found
@@ -86,9 +85,7 @@ def approve(project_id: str):  # no return model: an invalid optional body answe
     try:
         body = ApproveRequest.model_validate_json(raw) if raw and raw.strip() else ApproveRequest()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return error_response(400, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+        return error_response(400, "invalid_request", first_problem(list(exc.errors()), skip=0))
     return operators.approve(by, project_id, body.trial_size)
 
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from bytebridge.body import BodyTooLarge, UnreadableBody, screen
+from bytebridge.body import BodyTooLarge, UnreadableBody, as_json_request, first_problem, screen
 from bytebridge.consensus.skills import update_skill
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.models.worker_api import (
@@ -51,9 +51,7 @@ def handle_invalid_body(error: RequestValidationError) -> Response:
         _worker()  # callers without a valid token learn nothing about the body
     except WorkerError as unauthorized:
         return _error(unauthorized)
-    first = (list(error.errors()) or [{}])[0]
-    where = ".".join(str(part) for part in first.get("loc", ())[1:])
-    return _error(WorkerError(WorkerErrorCode.INVALID_REQUEST, f"{where}: {first.get('msg', 'invalid')}"))
+    return _error(WorkerError(WorkerErrorCode.INVALID_REQUEST, first_problem(list(error.errors()))))
 
 
 def _worker() -> WorkerModel:
@@ -138,13 +136,7 @@ def profile() -> WorkerProfile:
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
     if event.get("httpMethod") == "POST":
-        # The API speaks JSON only: a body sent without its Content-Type (curl -d) is read as JSON all the same,
-        # and no body means every field takes its default.
-        headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
-        headers["Content-Type"] = "application/json"
-        event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
-        if not event.get("body"):
-            event.update(body="{}", isBase64Encoded=False)
+        event = as_json_request(event)  # the API speaks JSON only (curl -d); no body: every field takes its default
         if (refusal := _refuse_unreadable_body(event)) is not None:
             return refusal
     return app.resolve(event, context)

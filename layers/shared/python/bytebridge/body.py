@@ -66,3 +66,23 @@ def screen(event: dict, max_bytes: int) -> Any:
     if json_depth(value) > MAX_JSON_DEPTH:
         raise UnreadableBody(f"body nests deeper than {MAX_JSON_DEPTH} levels")
     return value
+
+
+def as_json_request(event: dict, methods: tuple[str, ...] = ("POST",)) -> dict:
+    """The event with its body read as JSON whatever Content-Type the caller sent (curl -d), and an empty body as
+    `{}` (every field takes its default); other methods unchanged. For the JSON-only APIs."""
+    if event.get("httpMethod") not in methods:
+        return event
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+    headers["Content-Type"] = "application/json"
+    event = {**event, "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()}}
+    if not event.get("body"):
+        event.update(body="{}", isBase64Encoded=False)
+    return event
+
+
+def first_problem(errors: list, *, skip: int = 1) -> str:
+    """'field.path: message' of the first validation error (`skip` drops the leading location parts, e.g. "body")."""
+    first = errors[0] if errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ())[skip:])
+    return f"{where}: {first.get('msg', 'invalid')}" if where else first.get("msg", "invalid body")
