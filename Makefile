@@ -15,11 +15,18 @@ PORT ?= 20000
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+# The CJK font invoice PDFs embed (bytebridge.billing.invoice_pdf; the layer bundling copies it into the layer).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt | $(CJK_FONT)
 	@command -v node >/dev/null || { echo "Node.js 20 is needed for the CDK synth"; exit 1; }
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@rm -f $(VENV)/.installed-* && touch $@
+
+$(CJK_FONT):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq fonts-wqy-microhei
 
 run: $(STAMP) ## start the whole platform locally on http://127.0.0.1:$(PORT)
 	$(PY) -m local.run --port $(PORT)

@@ -12,6 +12,7 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from bytebridge.billing.invoice_pdf import SYSTEM_FONT
 from infra.asl import ROOT
 
 LAYER_SOURCE = ROOT / "layers" / "shared"
@@ -58,6 +59,10 @@ class PipLayerBundler:
         target = Path(output_dir) / "python"
         shutil.copytree(LAYER_SOURCE / "python", target, ignore=shutil.ignore_patterns(*IGNORED), dirs_exist_ok=True)
         subprocess.run(pip_command(target), check=True)
+        # The CJK font invoice PDFs embed (Debian's fonts-wqy-microhei, which `make venv` installs): Lambda has none.
+        fonts = target / "bytebridge" / "billing" / "fonts"
+        fonts.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SYSTEM_FONT, fonts / SYSTEM_FONT.name)
         return True  # never fall back to Docker: a pip failure raises and stops the deploy with its message
 
 

@@ -23,9 +23,11 @@ class FunctionSpec:
     schedule: str | None = None
     # What the function may touch on AWS; the CDK app turns each entry into one exact grant (least privilege),
     # the local runtime ignores it. "table:<base>:read|write" (base = table name without the stage prefix),
-    # "bucket:data|exports:read|write", "queue:<name>:read|send|consume", "function:<name>:invoke",
-    # "key:secrets:encrypt|decrypt", "email:send", "workflow:<name>:start|respond",
-    # "workflow:<name>:stop" (its executions), "userpool:users:signup" (the auth API's admin calls on the user pool).
+    # "bucket:data|exports|invoices:read|write", "queue:<name>:read|send|consume", "function:<name>:invoke",
+    # "key:secrets:encrypt|decrypt|seal-imports", "email:send", "workflow:<name>:start|respond", "role:clients:assume"
+    # (sts:AssumeRole on roles in clients' accounts, for bucket imports through a role: named by the client),
+    # "workflow:<name>:stop" (its executions), "userpool:users:signup" (the auth API's admin calls on the user pool),
+    # "secret:stripe:read" (the Stripe keys in Secrets Manager).
     access: tuple[str, ...] = ()
 
 
@@ -47,6 +49,36 @@ _PURGE_ACCESS = (
     "bucket:data:write",
     "bucket:exports:write",
     "email:send",
+    "table:imports:write",  # bucket imports' rows and their sealed credentials
+)
+
+# What moving money on a card touches: the Stripe keys, the payments and the ledger, the account's card and
+# credit state, and (when a charge fails) its running projects, paused with history rows, and a mail.
+_CARD_MONEY_ACCESS = (
+    "secret:stripe:read",
+    "table:accounts:write",
+    "table:payments:write",
+    "table:ledger:write",
+    "table:unique-keys:write",  # Stripe ids → accounts; webhook event ids handled
+    "table:projects:write",
+    "table:project-history:write",
+    "email:send",
+)
+
+# What issuing an invoice touches: its rows and the seller's counter, the figures (items, flow, prices, disputes, the
+# ledger's usage accounts, the account's billing details), its bucket, and the mail (its link is an HMAC).
+_INVOICE_ACCESS = (
+    "table:invoices:write",
+    "table:invoice-counters:write",
+    "table:projects:read",
+    "table:items:read",
+    "table:flows:read",
+    "table:accounts:read",
+    "table:disputes:read",
+    "table:ledger:read",
+    "bucket:invoices:write",
+    "email:send",
+    "key:notices:mac",
 )
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
@@ -62,6 +94,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:seen-requests:write",
             "table:projects:write",
             "table:items:write",
+            "queue:ingest-checks:send",  # submitResource: new items are checked (bytebridge.ingest)
             "table:delivery:write",
             "table:exports:write",
             "table:flows:write",
@@ -76,6 +109,23 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "workflow:item-flow:stop",  # alterState end withdraws in-flight items
             "table:messages:write",  # messages / listMessages (PM messages)
             "table:message-threads:write",
+            # cards, top-ups and refunds (bytebridge.billing: setupCard, confirmCard, confirm's top-up, refund)
+            "secret:stripe:read",
+            "table:payments:write",
+            "table:ledger:write",  # estimate, confirm's pre-charge, retrieveBalance; the release at completion / end
+            # data in: web upload (presigned POST / multipart into the data bucket, completeUpload checks the
+            # objects) and bucket imports (the bucket and its credentials are tried once, sealed, the job queued)
+            "bucket:data:write",
+            "table:imports:write",
+            "queue:imports:send",
+            "key:secrets:seal-imports",  # kms:Encrypt for import credentials only (by encryption context)
+            "role:clients:assume",
+            # invoices (listInvoices, retrieveInvoice: presigned links; retrieveStatement) and disputes (fileDispute:
+            # its items are claimed once); alterState end / resume may complete a project: its invoice is requested
+            "table:invoices:read",
+            "bucket:invoices:read",
+            "table:disputes:write",
+            "function:invoice-job:invoke",
         ),
     ),
     FunctionSpec(
@@ -92,7 +142,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:codes:write",
             "key:secrets:encrypt",
             "email:send",
-            "key:notices:mac",  # /auth/v1/unsubscribe checks the link's HMAC
+            "key:notices:mac",  # /auth/v1/unsubscribe and /auth/v1/invoice check the link's HMAC
+            "table:invoices:read",  # /auth/v1/invoice: the mailed link answers a fresh presigned link to the PDF
+            "bucket:invoices:read",
         ),
     ),
     FunctionSpec(
@@ -135,7 +187,29 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "key:notices:mac",  # trial_disputes_answered is non-essential: its mail carries an unsubscribe link
             "table:messages:write",  # GET/POST projects/{projectId}/messages
             "table:message-threads:write",
+            "table:ledger:write",  # the start override: its release of the unused pre-charge at completion
+            "table:disputes:write",  # disputes of consumed items: accept (a ledger credit) or reject, audited
+            "table:accounts:write",  # a dispute credit that settles what was owed ends the account's arrears
+            "function:invoice-job:invoke",  # a project the start override finds done completes: its invoice
         ),
+    ),
+    FunctionSpec(
+        name="stripe-webhook",
+        handler="stripe_webhook.handler.lambda_handler",
+        description="Stripe's webhook events: verified, each applied once (payments, refunds, chargebacks)",
+        timeout_seconds=29,
+        memory_mb=256,
+        http_prefixes=("/stripe/v1",),
+        access=_CARD_MONEY_ACCESS,
+    ),
+    FunctionSpec(
+        name="scheduled-top-ups",
+        handler="scheduled.handler.scheduled_top_ups",
+        description="Charges each account with running projects once when its balance will not cover the next day",
+        timeout_seconds=900,
+        memory_mb=256,
+        schedule="rate(1 hour)",
+        access=_CARD_MONEY_ACCESS,
     ),
     FunctionSpec(
         name="callback-sender",
@@ -218,8 +292,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:judgments:read",
             "table:workers:read",
             "table:accounts:read",
+            "table:ledger:write",  # a finished item's usage debit (same transaction), the release at completion
             "table:delivery:write",
             "table:project-history:write",  # trial → trialDone when the last trial item finishes
+            "table:imports:write",  # a completed project's bucket-import credentials are dropped
+            "function:invoice-job:invoke",  # … and its invoice is issued
             "queue:callbacks:send",
             *(f"queue:tasks-{family}:read" for family in TASK_FAMILIES),
         ),
@@ -235,9 +312,12 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:items:write",
             "table:projects:write",
             "table:accounts:read",
+            "table:ledger:write",  # the unused pre-charge released when a wave finds the project done
             "table:delivery:write",
             "queue:callbacks:send",
             "workflow:item-flow:start",
+            "table:imports:write",  # a project found finished completes: its bucket-import credentials are dropped
+            "function:invoice-job:invoke",  # … and its invoice is issued
         ),
     ),
     FunctionSpec(
@@ -255,9 +335,47 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:flows:read",
             "table:gold:read",
             "bucket:data:read",
+            "table:imports:read",  # items of bucket imports: links presigned with the import's credentials
+            "key:secrets:decrypt",
+            "role:clients:assume",
             "workflow:item-flow:respond",
             *(f"queue:tasks-{family}:consume" for family in TASK_FAMILIES),
             *(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),
+        ),
+    ),
+    FunctionSpec(
+        name="ingest-check",
+        handler="ingest_check.handler.lambda_handler",
+        description="Checks new items from their first bytes (type, image size) through an SSRF-safe fetcher",
+        timeout_seconds=120,  # 25 items per message, 8 fetches at a time, each at most 5 s (redirects included)
+        memory_mb=512,
+        access=(
+            "table:projects:write",  # the counters move with each checked item
+            "table:items:write",
+            "table:flows:read",  # drawing tasks need a picture
+            "bucket:data:read",  # ranged reads of uploaded files
+            "table:imports:read",  # items of bucket imports: read with the import's credentials (ingest.origins)
+            "key:secrets:decrypt",
+            "role:clients:assume",
+        ),
+    ),
+    FunctionSpec(
+        name="import-job",
+        handler="import_job.handler.lambda_handler",
+        description="A bucket import (importS3 / importGCS): pages through the client's bucket, admits each page",
+        timeout_seconds=900,  # a run queues its next page itself before its time runs low
+        memory_mb=512,
+        access=(
+            "table:imports:write",
+            "table:projects:write",  # admit: the project's counters
+            "table:items:write",
+            "table:unique-keys:write",  # admit: one claim per link
+            "table:accounts:read",  # the "import finished" mail
+            "queue:imports:send",
+            "queue:ingest-checks:send",
+            "key:secrets:decrypt",  # the import's credentials
+            "role:clients:assume",  # s3-role imports
+            "email:send",
         ),
     ),
     FunctionSpec(
@@ -267,6 +385,23 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_seconds=900,
         memory_mb=1024,
         access=("table:exports:write", "table:items:read", "table:projects:read", "bucket:exports:write"),
+    ),
+    FunctionSpec(
+        name="invoice-job",
+        handler="invoice_job.handler.lambda_handler",
+        description="Issues a completed project's invoice (gapless number, PDF + JSON in S3) and mails it once",
+        timeout_seconds=120,
+        memory_mb=512,
+        access=_INVOICE_ACCESS,
+    ),
+    FunctionSpec(
+        name="invoice-sweep",
+        handler="invoice_job.handler.sweep",
+        description="Issues and mails invoices of projects completed lately that have none (the invoice job's net)",
+        timeout_seconds=900,
+        memory_mb=512,
+        schedule="rate(1 hour)",
+        access=_INVOICE_ACCESS,
     ),
 )
 
@@ -296,6 +431,34 @@ QUEUES: tuple[QueueSpec, ...] = (
         dead_letter="callbacks-dlq",
         max_receive_count=3,
         consumer="callback-sender",
+    ),
+    QueueSpec(
+        name="ingest-checks-dlq",
+        description="Admission checks that failed every receive (AWS down, poison messages), kept for inspection",
+        retention_seconds=14 * 24 * 3600,
+    ),
+    QueueSpec(
+        name="ingest-checks",
+        description="New items to check (a batch of item ids of one project per message)",
+        visibility_timeout_seconds=6 * 120,
+        dead_letter="ingest-checks-dlq",
+        max_receive_count=3,
+        consumer="ingest-check",
+        batch_size=1,  # one message is already 25 items: a whole run's work
+    ),
+    QueueSpec(
+        name="imports-dlq",
+        description="Bucket import runs that failed every receive (AWS down, poison messages), kept for inspection",
+        retention_seconds=14 * 24 * 3600,
+    ),
+    QueueSpec(
+        name="imports",
+        description="Bucket imports to go on with: one message is one run of the import job from a page",
+        visibility_timeout_seconds=6 * 900,
+        dead_letter="imports-dlq",
+        max_receive_count=3,
+        consumer="import-job",
+        batch_size=1,  # one message is a whole run's work
     ),
     QueueSpec(
         name="tasks-dlq",

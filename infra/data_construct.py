@@ -5,6 +5,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from bytebridge.dal.tables import ALL_MODELS
@@ -57,9 +58,28 @@ class DataConstruct(Construct):
             key_usage=kms.KeyUsage.GENERATE_VERIFY_MAC,
             removal_policy=config.removal_policy,
         )
+        self.secrets = {"stripe": self._stripe_secret()}
         self.tables = {d.base: self._table(d) for d in map(table_def, ALL_MODELS)}
         self.logs_bucket = self._logs_bucket()
-        self.buckets = {name: self._bucket(name) for name in ("data", "exports")}
+        # invoices: SSE-KMS like the others, apart from project files (purges never touch them)
+        self.buckets = {name: self._bucket(name) for name in ("data", "exports", "invoices")}
+
+    def _stripe_secret(self) -> secretsmanager.Secret:
+        """Stripe's secret key, webhook signing secret and publishable key (bytebridge.billing.stripe_gateway), sealed
+        with the secrets key. Deployed with placeholders; an operator puts the real values once (docs/billing.md)."""
+        secret = secretsmanager.Secret(
+            self,
+            "StripeSecret",
+            secret_name=self.config.name("stripe"),
+            description=f"ByteBridge {self.config.stage}: Stripe keys (secretKey, webhookSecret, publishableKey)",
+            encryption_key=self.secrets_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template='{"secretKey": "", "publishableKey": ""}', generate_string_key="webhookSecret"
+            ),
+            removal_policy=self.config.removal_policy,
+        )
+        acknowledge(secret, "AwsSolutions-SMG4", "Stripe's keys are rolled in Stripe's dashboard, then put by hand")
+        return secret
 
     def _table(self, definition: TableDef) -> dynamodb.Table:
         table = dynamodb.Table(

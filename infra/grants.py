@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
@@ -82,6 +83,7 @@ class Resources:
     buckets: dict[str, s3.Bucket]
     secrets_key: kms.Key
     notices_key: kms.Key | None = None
+    secrets: dict[str, secretsmanager.ISecret] = field(default_factory=dict)
     functions: dict[str, lambda_.Function] = field(default_factory=dict)
     queues: dict[str, sqs.Queue] = field(default_factory=dict)
     state_machine_names: tuple[str, ...] = ()
@@ -118,6 +120,31 @@ class Resources:
             f"StopExecution confined to the executions of {machine_name} (one per item; names are not known ahead)",
         )
 
+    def _grant_seal_imports(self, principal: Principal) -> None:
+        """kms:Encrypt on the secrets key for bucket-import credentials only (encryption context purpose
+        import:<importId>, bytebridge.ingest.origins.sealing_purpose): the client API stores them, and still cannot
+        seal an API secret (whose context has no purpose)."""
+        statement = iam.PolicyStatement(
+            actions=["kms:Encrypt"],
+            resources=[self.secrets_key.key_arn],
+            conditions={"StringLike": {"kms:EncryptionContext:purpose": "import:*"}},
+        )
+        principal.grant_principal.add_to_principal_policy(statement)
+
+    def _grant_assume_client_roles(self, principal: Principal) -> None:
+        """sts:AssumeRole on roles of other accounts (bucket imports through a client's role, with its external id):
+        the client names the role, so it cannot be listed ahead. bytebridge.logic.imports refuses roles of our own
+        account, and each client role's trust policy names our account and the client's external id."""
+        statement = iam.PolicyStatement(actions=["sts:AssumeRole"], resources=["arn:aws:iam::*:role/*"])
+        principal.grant_principal.add_to_principal_policy(statement)
+        role = principal.grant_principal
+        assert isinstance(role, Construct)
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*]",
+            "bucket imports assume the role each client names in its own account (external id required by the role)",
+        )
+
     def _email_identities(self, scope: Construct) -> list[str]:
         """SES checks the sending identity: the notify_from address and its domain, nothing else."""
         return [
@@ -134,6 +161,9 @@ class Resources:
                 raise ValueError(f"{spec.name}: cannot grant {entry!r} (unknown {exc})") from exc
 
     def _grant(self, principal: Principal, kind: str, name: str, mode: str | None = None) -> None:
+        if kind == "role" and name == "clients" and mode == "assume":
+            self._grant_assume_client_roles(principal)
+            return
         if kind == "email" and name == "send" and mode is None:
             statement = iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"], resources=self._email_identities(principal)
@@ -162,10 +192,17 @@ class Resources:
             grants = {"invoke": lambda: target.grant_invoke(principal)}
         elif kind == "key" and name == "secrets":
             key = self.secrets_key
-            grants = {"encrypt": lambda: key.grant_encrypt(principal), "decrypt": lambda: key.grant_decrypt(principal)}
+            grants = {
+                "encrypt": lambda: key.grant_encrypt(principal),
+                "decrypt": lambda: key.grant_decrypt(principal),
+                "seal-imports": lambda: self._grant_seal_imports(principal),
+            }
         elif kind == "key" and name == "notices" and self.notices_key is not None:
             notices_key = self.notices_key
             grants = {"mac": lambda: notices_key.grant(principal, "kms:GenerateMac")}
+        elif kind == "secret":
+            secret = self.secrets[name]
+            grants = {"read": lambda: secret.grant_read(principal)}
         elif kind == "userpool":
             pool = self.user_pools[name]
             grants = {"signup": lambda: pool.grant(principal, *USER_POOL_SIGNUP_ACTIONS)}

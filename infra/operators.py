@@ -1,17 +1,33 @@
 """`make operator EMAIL=… [PASSWORD=…] [STAGE=dev|prod]`: enroll a staff account in the `operators` group of a
 stage's user pool (operators never sign up). Against a deployed stage it uses your AWS credentials and finds the
-pool by name (bytebridge-<stage>-users); against the running local platform (the default) it talks to the
-platform's emulated AWS endpoint (port + 1, the one presigned downloads use). The first operator of a stage can
-also come with the deploy: `cdk deploy -c operatorEmail=…` (infra.identity_construct)."""
+pool by name (bytebridge-<stage>-users); against the running local platform (the default) it asks the platform
+(`POST /local/operators`), whose emulated AWS is not reachable from outside (local.s3_door). The first operator of
+a stage can also come with the deploy: `cdk deploy -c operatorEmail=…` (infra.identity_construct)."""
 
 import argparse
+import json
 import os
 import secrets
 import sys
+import urllib.error
+import urllib.request
 
 from infra import identity_spec
 
-LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+
+def enroll_locally(port: int, email: str, password: str) -> None:
+    """The operator on the running `make run` platform; exits with the platform's refusal, if any."""
+    body = json.dumps({"email": email, "password": password}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/local/operators", body, {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30):
+            return
+    except urllib.error.HTTPError as exc:
+        sys.exit(f"error: {json.loads(exc.read() or b'{}').get('error', exc.reason)}")
+    except OSError as exc:
+        sys.exit(f"error: cannot reach the local platform on port {port} ({exc}): is `make run` running?")
 
 
 def find_pool(idp, name: str) -> str:
@@ -30,9 +46,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=20000, help="local platform's port")
     args = parser.parse_args()
     os.environ["BYTEBRIDGE_STAGE"] = args.stage
+    password = args.password or f"Op-{secrets.token_urlsafe(12)}7z"
+    shown = password if not args.password else "as given"
     if args.stage == "local":
-        os.environ.update({**LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{args.port + 1}"})
-        os.environ.pop("AWS_SESSION_TOKEN", None)
+        enroll_locally(args.port, args.email, password)
+        print(f"operator {args.email} is in the operators group of local (password: {shown})")
+        return
     from bytebridge.aws import client, reset_clients
     from bytebridge.identity import OPERATORS
     from bytebridge.logic.users import UserError, create_staff
@@ -46,12 +65,10 @@ def main() -> None:
             raise
         sys.exit(f"error: cannot reach the {args.stage} user pool ({exc})")
     reset_clients()
-    password = args.password or f"Op-{secrets.token_urlsafe(12)}7z"
     try:
         create_staff(args.email, password, OPERATORS)
     except UserError as exc:
         sys.exit(f"error: {exc.message}")
-    shown = password if not args.password else "as given"
     print(f"operator {args.email} is in the operators group of {args.stage} (password: {shown})")
 
 

@@ -52,6 +52,7 @@ class ByteBridgeStack(Stack):
             "NOTICES_KEY_ID": config.notices_key_alias,
             "DATA_BUCKET": data.buckets["data"].bucket_name,
             "EXPORTS_BUCKET": data.buckets["exports"].bucket_name,
+            "INVOICES_BUCKET": data.buckets["invoices"].bucket_name,
             "NOTIFY_FROM": config.notify_from,
             "USER_POOL_ID": identity.user_pool.user_pool_id,
             "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,

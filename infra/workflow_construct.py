@@ -54,6 +54,7 @@ class WorkflowConstruct(Construct):
             buckets=data.buckets,
             secrets_key=data.secrets_key,
             notices_key=data.notices_key,
+            secrets=dict(data.secrets),
             functions=functions,
             queues=self.queues,
             state_machine_names=tuple(spec.name for spec in state_machines),

@@ -12,6 +12,7 @@ are listed, with the AWS behaviour each reproduces, in local.patches; emulated_a
 
 import importlib
 import os
+import secrets
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from moto.core.config import DefaultConfig
 from bytebridge.aws import reset_clients
 from bytebridge.settings import resource_name
 from infra.catalog import FUNCTIONS
+from local import web_standin
 from local.patches import in_group
 
 MOTO_CONFIG: DefaultConfig = {
@@ -33,10 +35,11 @@ MOTO_CONFIG: DefaultConfig = {
     "lambda": {"use_docker": False},
 }
 
+# Credentials made for this run, not the well-known "testing" ones: the local S3 door (local.s3_door) accepts only
+# links signed with them, so nobody else on the machine can forge one.
 FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
+    "AWS_ACCESS_KEY_ID": f"AKIALOCAL{secrets.token_hex(6).upper()}",
+    "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
     # Not "bytebridge": powertools' Logger takes over the stdlib logger named after the service (our package's).
@@ -46,6 +49,9 @@ FAKE_ENV = {
     "POWERTOOLS_DEV": "false",
     # The local receiver of callbacks listens on 127.0.0.1 (bytebridge.delivery.callbacks); never set when deployed.
     "ALLOW_PRIVATE_CALLBACKS": "true",
+    # New items are checked in the admitting call (moto's queues have no consumers): submitResource answers with
+    # its items checked (bytebridge.ingest.requests). Never set when deployed.
+    "INGEST_CHECK_INLINE": "true",
 }
 
 
@@ -113,6 +119,7 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
     """Start emulated AWS for this process; our handlers answer Lambda invocations."""
     for key, value in FAKE_ENV.items():
         os.environ.setdefault(key, value)
+    os.environ.setdefault("WEB_STANDIN", web_standin.address())  # "the public web" (bytebridge.public_net)
     os.environ.update(extra_env or {})
     reset_clients()
     with ExitStack() as stack:

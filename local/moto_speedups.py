@@ -9,6 +9,7 @@ Two patches of local.patches put this in place: the module `copy` of moto.dynamo
 COPY_WITHOUT_TABLES, and DynamoDBBackend.transact_write_items is wrapped by item_level_rollback.
 """
 
+import bisect
 import copy
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
+from moto.s3.models import FakeDeleteMarker
 
 _skip = threading.local()
 
@@ -92,3 +94,30 @@ def item_level_rollback(transact_write_items: Callable) -> Callable:
 
 
 COPY_WITHOUT_TABLES = _CopyWithoutTables()
+
+
+# ---- S3 ListObjectsV2 -------------------------------------------------------------------------------------------
+
+
+def paged_listing(list_objects_v2: Callable) -> Callable:
+    """Wraps moto's S3Backend.list_objects_v2: without a delimiter, a page is found by bisecting the sorted key names
+    instead of building, filtering and sorting every key object of the bucket twice per page (a bucket import of
+    100,000 keys lists 100 pages: ~0.6 s a page in moto, quadratic in the bucket's size). Same keys, order,
+    truncation and continuation tokens; with a delimiter (folders) moto's own code runs."""
+
+    def listed(self, bucket, prefix, delimiter, continuation_token, start_after, max_keys):
+        if delimiter or max_keys == 0 or type(bucket).__name__ != "FakeBucket":
+            return list_objects_v2(self, bucket, prefix, delimiter, continuation_token, start_after, max_keys)
+        names = sorted(name for name in bucket.keys if not prefix or name.startswith(prefix))
+        after = self._pagination_tokens.get(continuation_token) if continuation_token else start_after
+        start = bisect.bisect_right(names, after) if after else 0
+        page: list = []
+        position = start
+        while position < len(names) and len(page) <= max_keys:  # one more than asked: is there a next page?
+            key = bucket.keys[names[position]]
+            if not isinstance(key, FakeDeleteMarker):
+                page.append(key)
+            position += 1
+        return self._truncate_result(page, max_keys)
+
+    return listed

@@ -11,6 +11,7 @@ from bytebridge.dal.tables import ALL_MODELS
 from bytebridge.settings import get_settings, resource_name
 from infra import asl, identity_spec
 from infra.catalog import FUNCTIONS, QUEUES, STATE_MACHINES
+from local.stripe_local import provision_stripe
 
 LAMBDA_ROLE = "bytebridge-local-lambda"
 
@@ -48,7 +49,8 @@ def create_tables() -> None:
 
 def create_buckets() -> None:
     s3 = client("s3")
-    for bucket in (get_settings().data_bucket, get_settings().exports_bucket):
+    settings = get_settings()
+    for bucket in (settings.data_bucket, settings.exports_bucket, settings.invoices_bucket):
         s3.create_bucket(Bucket=bucket)
 
 
@@ -207,3 +209,4 @@ def provision() -> None:
     create_state_machines(functions, queues)
     verify_sender()
     create_user_pool()
+    provision_stripe()

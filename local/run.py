@@ -7,6 +7,7 @@ import signal
 import threading
 
 from local.platform import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, Platform
+from local.stripe_local import local_stripe
 
 
 def configure_logging(level_name: str) -> None:
@@ -27,21 +28,27 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=20000)
     parser.add_argument("--s3-port", type=int, default=None, help="S3 endpoint of download URLs (default: port+1)")
+    parser.add_argument("--gcs-port", type=int, default=None, help="the GCS emulator (default: any free port)")
     args = parser.parse_args()
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
 
-    platform = Platform(args.host, args.port, s3_port=args.s3_port).start()
+    platform = Platform(args.host, args.port, s3_port=args.s3_port, gcs_port=args.gcs_port).start()
     print(
         f"ByteBridge is running on {platform.url}\n"
         f"  client API:   POST {platform.url}/api/v1/projects (signed; see README)\n"
         f"  OpenAPI:      GET  {platform.url}/api/v1/openapi.json\n"
         f"  worker API:   {platform.url}/worker/v1 (annotator tokens: POST {platform.url}/local/workers)\n"
         "  simulate:     make simulate (a project labeled by simulated annotators)\n"
-        f"  downloads:    presigned export URLs point at http://{args.host}:{platform.s3_port} (local S3)\n"
+        f"  local S3:     http://{args.host}:{platform.s3_port} (presigned downloads and uploads only)\n"
         f"  demo account: userId={platform.demo_user_id} secretKey={platform.demo_secret}\n"
         f"  operator:     {DEMO_OPERATOR_EMAIL} password {DEMO_OPERATOR_PASSWORD} (POST /auth/v1/signIn)\n"
         "  new account:  make account EMAIL=someone@example.com (signs up through /auth/v1, code from the outbox)\n"
         f"  sent mail:    GET  {platform.url}/local/outbox[?to=address]\n"
+        f"  Stripe:       localstripe at {local_stripe().url} (cards: POST {platform.url}/local/cards "
+        '{"userId": "U_…", "card": "pm_card_visa"}; webhooks to /stripe/v1/webhook)\n'
+        f"  GCS emulator: http://{args.host}:{platform.gcs_port} (importGCS's buckets; docs/data-in.md)\n"
+        f"  import from:  POST {platform.url}/local/client-bucket "
+        '{"store": "s3"|"gcs", "bucket": "client-photos", "count": 100} (a client bucket of sample images)\n'
         "Data is kept in memory only: it is gone when this process stops. Ctrl+C to stop.",
         flush=True,
     )

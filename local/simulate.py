@@ -2,9 +2,9 @@
 crowd of simulated annotators would: create a classify-then-box project (cat → box the cats → end; dog → end),
 upload a simulated dataset, submit it for review, and, signed in as the demo operator (operator API), approve it;
 annotators of the given accuracy claim, answer and submit through the worker API; when the trial is done the
-client accepts it (acceptTrial) and the operator starts the project (until payment does), and the annotators
-go on until every item is finished. Progress is printed
-as it goes; at the end the consolidated answers are scored against the ground truth.
+client accepts it (acceptTrial) and confirms the estimate (confirm: pre-charged from the balance, topped up from
+the saved card, the project starts by itself), and the annotators go on until every item is finished. Progress
+is printed as it goes; at the end the consolidated answers are scored against the ground truth.
 
     python -m local.simulate [--url http://127.0.0.1:20000] [--items 50] [--annotators 8] [--accuracy 0.8]
 
@@ -239,9 +239,15 @@ def run_simulation(
             if progress["projectStatus"] == "trialDone":  # the client accepts the trial …
                 client.call("/api/v1/projects/acceptTrial", {"projectId": project_id})
                 print("  trial accepted", file=out, flush=True)
-            elif progress["projectStatus"] == "waitingPayment":  # … and the operator starts it (until payment does)
-                ops.call("POST", f"/projects/{project_id}/start")
-                print("  started by the operator", file=out, flush=True)
+            elif progress["projectStatus"] == "waitingPayment":  # … confirms the estimate: pre-charged, it starts
+                estimate = client.call("/api/v1/projects/estimate", {"projectId": project_id})
+                confirmed = client.call("/api/v1/projects/confirm", {"projectId": project_id})
+                print(
+                    f"  estimate ${estimate['estimateCents'] / 100:.2f} confirmed: reserved "
+                    f"${confirmed['reservedCents'] / 100:.2f} (card topped up ${confirmed['toppedUpCents'] / 100:.2f})",
+                    file=out,
+                    flush=True,
+                )
             time.sleep(2)
     finally:
         stop.set()
@@ -281,6 +287,8 @@ def main() -> None:
     parser.add_argument("--double-submit-rate", type=float, default=0.0)
     parser.add_argument("--abandon-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--user-id", default=DEMO_USER_ID, help="the client account (default: the demo account)")
+    parser.add_argument("--secret", default=DEMO_SECRET, help="its API secret")
     args = parser.parse_args()
     faults = Faults(args.skip_rate, args.double_submit_rate, args.abandon_rate)
     try:
@@ -291,6 +299,8 @@ def main() -> None:
             accuracy=args.accuracy,
             faults=faults,
             seed=args.seed,
+            user_id=args.user_id,
+            secret=args.secret,
         )
     except requests.ConnectionError:
         sys.exit(f"error: no platform at {args.url}; start it with `make run`")

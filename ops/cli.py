@@ -7,9 +7,13 @@ deployed stage, signed in through /auth/v1 as a member of `operators`.
     make ops ARGS="trial-size p12_AbCdEfGh 50"
     make ops ARGS="disputes"
     make ops ARGS="reply p12_AbCdEfGh 'relabeled the two items' [--relabel i… --relabel i…]"
-    make ops ARGS="start p12_AbCdEfGh"
+    make ops ARGS="start p12_AbCdEfGh"   (an audited override: starts without the client's confirm and pre-charge)
+    make ops ARGS="prices p12_AbCdEfGh single_choice=1 [rectangle_frame_select=4]"   (negotiated, cents per task)
     make ops ARGS="messages p12_AbCdEfGh" / ARGS="message p12_AbCdEfGh 'text' [--item i…]"
     make ops ARGS="audit [--day 2026-12-02]"
+    make ops ARGS="billing-disputes"
+    make ops ARGS="accept-dispute U_… d… 120 [--note 're-checked: the boxes miss']"   (amount in cents)
+    make ops ARGS="reject-dispute U_… d… 'the results follow the instruction'"
 
 Credentials: OPS_EMAIL / OPS_PASSWORD (default: the local demo operator `make run` creates); --url (default
 http://127.0.0.1:20000, or OPS_URL). Answers are printed as JSON; a refused action exits 1 with its error.
@@ -73,8 +77,11 @@ def parser() -> argparse.ArgumentParser:
     reply.add_argument("project_id")
     reply.add_argument("text")
     reply.add_argument("--relabel", action="append", default=[], metavar="ITEM_ID")
-    start = commands.add_parser("start", help="start a project waiting for payment")
+    start = commands.add_parser("start", help="start a project waiting for payment (override: nothing pre-charged)")
     start.add_argument("project_id")
+    prices = commands.add_parser("prices", help="a project's negotiated prices, before its trial")
+    prices.add_argument("project_id")
+    prices.add_argument("prices", nargs="+", metavar="TASK_TYPE=CENTS")
     messages = commands.add_parser("messages", help="a project's message thread")
     messages.add_argument("project_id")
     message = commands.add_parser("message", help="write to the client in the project's thread")
@@ -83,6 +90,16 @@ def parser() -> argparse.ArgumentParser:
     message.add_argument("--item", dest="item_id")
     audit = commands.add_parser("audit", help="operator actions of one day")
     audit.add_argument("--day")
+    commands.add_parser("billing-disputes", help="clients' disputes of consumed items, to decide")
+    accept = commands.add_parser("accept-dispute", help="credit a disputed amount back to the client's balance")
+    accept.add_argument("user_id")
+    accept.add_argument("dispute_id")
+    accept.add_argument("amount_cents", type=int)
+    accept.add_argument("--note", default="")
+    refuse = commands.add_parser("reject-dispute", help="close a dispute without credit, telling the client why")
+    refuse.add_argument("user_id")
+    refuse.add_argument("dispute_id")
+    refuse.add_argument("reason")
     return p
 
 
@@ -104,6 +121,12 @@ def run(args: argparse.Namespace, api: OperatorApi) -> Any:
             return api.call("POST", f"/projects/{args.project_id}/disputes/answer", body)
         case "start":
             return api.call("POST", f"/projects/{args.project_id}/start")
+        case "prices":
+            pairs = [pair.partition("=") for pair in args.prices]
+            if any(not sep or not cents.isdigit() for _, sep, cents in pairs):
+                raise SystemExit("prices are TASK_TYPE=CENTS, e.g. single_choice=1")
+            body = {"prices": {task_type: int(cents) for task_type, _, cents in pairs}}
+            return api.call("PUT", f"/projects/{args.project_id}/prices", body)
         case "messages":
             return api.call("GET", f"/projects/{args.project_id}/messages")
         case "message":
@@ -111,6 +134,14 @@ def run(args: argparse.Namespace, api: OperatorApi) -> Any:
             return api.call("POST", f"/projects/{args.project_id}/messages", body)
         case "audit":
             return api.call("GET", "/audit", params={"day": args.day} if args.day else None)
+        case "billing-disputes":
+            return api.call("GET", "/billing/disputes")
+        case "accept-dispute":
+            body = {"amountCents": args.amount_cents, "note": args.note}
+            return api.call("POST", f"/billing/disputes/{args.user_id}/{args.dispute_id}/accept", body)
+        case "reject-dispute":
+            body = {"reason": args.reason}
+            return api.call("POST", f"/billing/disputes/{args.user_id}/{args.dispute_id}/reject", body)
     raise SystemExit(f"unknown command {args.command}")
 
 

@@ -17,6 +17,7 @@ import pytest
 from bytebridge import clock
 from local.reset import ReusablePlatform
 from tests.support.client import ClientApi, signed_event
+from tests.support.client_api import fund
 
 __all__ = ["ClientApi", "signed_event"]  # tests import them from here too
 
@@ -50,6 +51,7 @@ def account(aws):
     from bytebridge.logic.accounts import create_account
 
     user_id, secret = create_account("client@example.com", card_bound=True)
+    fund(user_id)
     return user_id, secret
 
 

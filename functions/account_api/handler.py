@@ -1,13 +1,16 @@
 """The account API of signed-in clients (/account/v1, Cognito JWT, `clients` group): profile and e-mail
-preferences, the API secrets (read and rotate: at most two active, rotation revokes the oldest)."""
+preferences, the API secrets (read and rotate: at most two active, rotation revokes the oldest), and the webhook
+secret callbacks are signed with (read and rotate: the old one signs beside the new one for 24 hours)."""
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.body import as_json_request, first_problem
+from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel, user_id_for_email
 from bytebridge.dal.errors import ConditionFailed, NotFound
+from bytebridge.delivery import callbacks
 from bytebridge.identity import (
     CLIENTS,
     UNAUTHENTICATED_MESSAGE,
@@ -21,11 +24,13 @@ from bytebridge.logic import accounts
 from bytebridge.models.account_api import (
     ApiKey,
     ApiKeysResponse,
+    BillingDetails,
     ErrorBody,
     ErrorResponse,
     MeResponse,
     Notices,
     PatchMeRequest,
+    WebhookSecretResponse,
 )
 from bytebridge.observability import logger, metrics, tracer
 
@@ -86,6 +91,7 @@ def _me(account: AccountModel) -> MeResponse:
         email=account.email,
         language="zh" if account.language == "zh" else "en",
         notices=Notices(optional=bool(account.notices_optional)),
+        billing=BillingDetails.model_validate(account.billing_details or {}),
     )
 
 
@@ -97,7 +103,12 @@ def me() -> MeResponse:
 @app.patch(f"{PREFIX}/me")
 def patch_me(request: PatchMeRequest) -> MeResponse:
     optional = request.notices.optional if request.notices is not None else None
-    return _me(accounts.update_preferences(_user_id(), language=request.language, notices_optional=optional))
+    billing = request.billing.model_dump(by_alias=True) if request.billing is not None else None
+    return _me(
+        accounts.update_preferences(
+            _user_id(), language=request.language, notices_optional=optional, billing_details=billing
+        )
+    )
 
 
 def _keys(user_id: str) -> ApiKeysResponse:
@@ -108,20 +119,38 @@ def _keys(user_id: str) -> ApiKeysResponse:
     return ApiKeysResponse(user_id=user_id, keys=keys)
 
 
+def _no_store(body: str) -> Response:
+    """Secrets: never cached by a browser or a proxy."""
+    return Response(200, content_types.APPLICATION_JSON, body, headers={"Cache-Control": "no-store"})
+
+
 @app.get(f"{PREFIX}/apiKeys")
 def api_keys():  # a Response (no-store header), not a model: no return annotation for the validator
-    # Secrets: never cached by a browser or a proxy.
-    body = _keys(_user_id()).model_dump_json(by_alias=True)
-    return Response(200, content_types.APPLICATION_JSON, body, headers={"Cache-Control": "no-store"})
+    return _no_store(_keys(_user_id()).model_dump_json(by_alias=True))
 
 
 @app.post(f"{PREFIX}/apiKeys/rotate")
 def rotate():  # a Response (no-store header), not a model: no return annotation for the validator
     user_id = _user_id()
     accounts.rotate_key(user_id)
-    body = _keys(user_id).model_dump_json(by_alias=True)
     logger.info("api key rotated", extra={"user_id": user_id})
-    return Response(200, content_types.APPLICATION_JSON, body, headers={"Cache-Control": "no-store"})
+    return _no_store(_keys(user_id).model_dump_json(by_alias=True))
+
+
+@app.get(f"{PREFIX}/webhookSecret")
+def get_webhook_secret():  # a Response (no-store header), not a model: no return annotation for the validator
+    account = accounts.account_of(_user_id())
+    secret = callbacks.account_webhook_secret(account)
+    until = callbacks.previous_secret_until(account, now_ms())
+    return _no_store(WebhookSecretResponse(secret=secret, previous_expires_at=until).model_dump_json(by_alias=True))
+
+
+@app.post(f"{PREFIX}/webhookSecret/rotate")
+def rotate_webhook_secret():  # a Response (no-store header), not a model: no return annotation for the validator
+    user_id = _user_id()
+    secret, until = callbacks.rotate_webhook_secret(accounts.account_of(user_id))
+    logger.info("webhook secret rotated", extra={"user_id": user_id})
+    return _no_store(WebhookSecretResponse(secret=secret, previous_expires_at=until).model_dump_json(by_alias=True))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

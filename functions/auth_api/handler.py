@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from auth_api import unsubscribe_routes
+from auth_api import invoice_link_routes, unsubscribe_routes
 from bytebridge.body import as_json_request, first_problem
 from bytebridge.logic import users
 from bytebridge.logic.users import UserError
@@ -28,6 +28,7 @@ from bytebridge.observability import logger, metrics, tracer
 PREFIX = "/auth/v1"
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(unsubscribe_routes.router)
+app.include_router(invoice_link_routes.router)
 
 
 def error_response(status: int, code: str, message: str) -> Response:

@@ -25,10 +25,16 @@ from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.flows.model import FLOW_JSON_SCHEMA
 from bytebridge.observability import logger, metrics, tracer
 from client_api import (
+    billing_routes,
+    data_in_routes,
+    disputes_routes,
     exports_routes,
     flows_routes,
+    ingest_routes,
+    invoices_routes,
     lifecycle_routes,
     messages_routes,
+    payments_routes,
     projects_routes,
     results_routes,
 )
@@ -44,9 +50,15 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(projects_routes.router)
 app.include_router(results_routes.router)
 app.include_router(exports_routes.router)
+app.include_router(invoices_routes.router)
+app.include_router(disputes_routes.router)
 app.include_router(flows_routes.router)
 app.include_router(lifecycle_routes.router)
 app.include_router(messages_routes.router)
+app.include_router(billing_routes.router)
+app.include_router(payments_routes.router)
+app.include_router(data_in_routes.router)
+app.include_router(ingest_routes.router)
 
 
 def _envelope(error: ApiError, status_code: int = 200) -> Response:

@@ -15,6 +15,8 @@ from bytebridge.models.results import (
     ListResultsResponse,
     PingCallbackRequest,
     PingCallbackResponse,
+    RedeliverCallbackRequest,
+    RedeliverCallbackResponse,
     RetrieveResultRequest,
     RetrieveResultResponse,
     SetCallbackRequest,
@@ -58,6 +60,15 @@ def ping_callback(request: PingCallbackRequest) -> PingCallbackResponse:
     account = signed_account(router)
     data = callbacks.ping_callback(account, request.params)
     return PingCallbackResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
+
+
+@signed_post(
+    router, "/api/v1/projects/redeliverCallback", RedeliverCallbackResponse, "Send a logged callback event again"
+)
+def redeliver_callback(request: RedeliverCallbackRequest) -> RedeliverCallbackResponse:
+    account = signed_account(router)
+    data = callbacks.redeliver_callback(account, request.params)
+    return RedeliverCallbackResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
 
 
 @signed_post(

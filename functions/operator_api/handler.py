@@ -1,6 +1,7 @@
 """The operator API (/operator/v1): Cognito JWT (API Gateway's authorizer; locally the gateway), members of
 `operators` only. Review queue, approve / reject, trial size, trial disputes and their answers, starting a
-project that waits for payment, project messages, the audit log. Every action is audited.
+project that waits for payment, project messages, disputes of consumed items (billing/disputes: accept with a
+credit or reject), the audit log. Every action is audited.
 
 Errors are JSON with an HTTP status: {"error": {"code", "message"}}: 400 invalid, 401 no valid token, 403 not an
 operator, 404 unknown project, 409 the project is not (or no longer) in the status the action needs.
@@ -11,13 +12,18 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import ValidationError
 
+from bytebridge.billing.disputes import DisputeError
 from bytebridge.body import first_problem
 from bytebridge.identity import OPERATORS, Caller, Unauthenticated, WrongGroup, caller_of, require_group
+from bytebridge.logic import disputes as billing_disputes
 from bytebridge.logic import operators
 from bytebridge.logic.lifecycle import LifecycleError
 from bytebridge.models.account_api import ErrorBody, ErrorResponse
+from bytebridge.models.billing_api import NegotiatedPricesRequest
 from bytebridge.models.operator_api import (
     ApproveRequest,
+    DisputeAcceptRequest,
+    DisputeRejectRequest,
     DisputesAnswerRequest,
     MessageRequest,
     RejectRequest,
@@ -46,6 +52,11 @@ def handle_wrong_group(error: WrongGroup) -> Response:
 
 @app.exception_handler(LifecycleError)
 def handle_refused(error: LifecycleError) -> Response:
+    return error_response(error.status, error.code, error.message)
+
+
+@app.exception_handler(DisputeError)
+def handle_dispute_refused(error: DisputeError) -> Response:
     return error_response(error.status, error.code, error.message)
 
 
@@ -117,6 +128,30 @@ def answer_disputes(project_id: str, body: DisputesAnswerRequest) -> dict:
 def start(project_id: str) -> dict:
     by = _by()
     return operators.start(by, project_id)
+
+
+@app.put(f"{PREFIX}/projects/<project_id>/prices")
+def set_prices(project_id: str, body: NegotiatedPricesRequest) -> dict:
+    by = _by()
+    return operators.set_prices(by, project_id, {t.value: cents for t, cents in body.prices.items()})
+
+
+@app.get(f"{PREFIX}/billing/disputes")
+def list_billing_disputes() -> dict:
+    _operator()
+    return {"disputes": billing_disputes.queue()}
+
+
+@app.post(f"{PREFIX}/billing/disputes/<user_id>/<dispute_id>/accept")
+def accept_billing_dispute(user_id: str, dispute_id: str, body: DisputeAcceptRequest) -> dict:
+    by = _by()
+    return billing_disputes.accept(by, user_id, dispute_id, body.amount_cents, body.note)
+
+
+@app.post(f"{PREFIX}/billing/disputes/<user_id>/<dispute_id>/reject")
+def reject_billing_dispute(user_id: str, dispute_id: str, body: DisputeRejectRequest) -> dict:
+    by = _by()
+    return billing_disputes.reject(by, user_id, dispute_id, body.reason)
 
 
 @app.get(f"{PREFIX}/projects/<project_id>/messages")

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from aws_lambda_powertools.logging import correlation_paths
 
+from bytebridge.billing import topups
 from bytebridge.delivery import acceptance, messages, notify, retention
 from bytebridge.observability import logger, metrics, tracer
 
@@ -58,3 +59,13 @@ def purge_deleted(event: dict, context) -> dict:
     purged = retention.purge_deleted_projects()
     logger.info("purge deleted", extra={"purged": purged})
     return {"purged": purged}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def scheduled_top_ups(event: dict, context) -> dict:
+    """Charge each account with running projects once when its balance will not cover the next period's usage."""
+    report = asdict(topups.run_scheduled_top_ups())
+    logger.info("scheduled top-ups", extra=report)
+    return report

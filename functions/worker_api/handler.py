@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.body import BodyTooLarge, UnreadableBody, as_json_request, first_problem, screen
+from bytebridge.clock import now_ms
 from bytebridge.consensus.skills import update_skill
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.models.worker_api import (
@@ -27,6 +28,7 @@ from bytebridge.observability import logger, metrics, tracer
 from bytebridge.workers import claim as claiming
 from bytebridge.workers import work
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
+from bytebridge.workers.gold import settled_record
 from bytebridge.workers.tokens import authenticate
 
 PREFIX = "/worker/v1"
@@ -120,14 +122,15 @@ def data(assignment_id: str):  # a redirect, not a model: no return annotation f
 @app.get(f"{PREFIX}/me")
 def profile() -> WorkerProfile:
     worker = _worker()
+    record = settled_record(worker, now_ms())  # never the live gold record: it would tell which task was gold
     return WorkerProfile(
         worker_id=worker.worker_id,
         name=worker.name,
         status=worker.status,
-        gold_answered=worker.gold_total or 0,
-        gold_correct=worker.gold_correct or 0,
-        estimated_accuracy=round(update_skill(worker.gold_correct or 0, worker.gold_total or 0), 4),
-        submitted=worker.submitted or 0,
+        gold_answered=record.answered,
+        gold_correct=record.correct,
+        estimated_accuracy=round(update_skill(record.correct, record.answered), 4),
+        submitted=record.submitted,
     )
 
 

@@ -45,3 +45,11 @@ def test_reject_then_approve_through_the_cli(platform, capsys):
         ("trialSize", project_id),
         ("approve", project_id),
     ]
+
+
+def test_billing_disputes_through_the_cli(platform, capsys):
+    assert "disputes" in _ops(capsys, platform, "billing-disputes")
+    with pytest.raises(SystemExit, match="404 not_found"):
+        main(["--url", platform.base_url, "accept-dispute", platform.user_id, "d-unknown", "100"])
+    with pytest.raises(SystemExit, match="404 not_found"):
+        main(["--url", platform.base_url, "reject-dispute", platform.user_id, "d-unknown", "not ours"])

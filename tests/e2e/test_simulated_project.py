@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 import requests
 from pycocotools.coco import COCO
+from pypdf import PdfReader
 
 from local.annotators import make_dataset
 from local.simulate import Client, Faults, all_results, run_simulation
@@ -149,3 +150,20 @@ def test_the_labeled_project_exports_to_pascal_voc_xml(simulated):
     for doc in boxed:
         box = doc.find("object/bndbox")
         assert float(box.findtext("xmax")) > float(box.findtext("xmin"))
+
+
+def test_the_completed_project_is_invoiced_with_its_charge(simulated):
+    """The invoice of the completed project (issued by the invoice job when it completed) opens as a PDF through
+    its presigned link (the local S3 door checks the signature) and its total is what the project was charged."""
+    figures, client, _ = simulated
+    project_id = figures["projectId"]
+
+    invoice = client.call("/api/v1/billing/retrieveInvoice", {"projectId": project_id})
+
+    assert invoice["totalCents"] == round(figures["progress"]["amountSpent"] * 100) > 0
+    assert [i["number"] for i in client.call("/api/v1/billing/listInvoices", {})["invoices"]] == [invoice["number"]]
+    pdf = requests.get(invoice["pdfURL"], timeout=30)
+    assert pdf.status_code == 200, pdf.text
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    total = f"${invoice['totalCents'] // 100:,}.{invoice['totalCents'] % 100:02d}"
+    assert f"Invoice {invoice['number']}" in text and project_id in text and total in text

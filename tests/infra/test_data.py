@@ -161,7 +161,7 @@ def _ssl_denied(synth, bucket_id: str) -> bool:
 def test_buckets_are_private_tls_only_and_encrypted(synth):
     buckets = synth.resources("AWS::S3::Bucket")
     data_key = next(k for k in synth.resources("AWS::KMS::Key") if k.startswith("DataDataKey"))
-    assert len(buckets) == 4  # data, exports, access logs, site
+    assert len(buckets) == 5  # data, exports, invoices, access logs, site
     for logical_id, bucket in buckets.items():
         props = bucket["Properties"]
         assert props["PublicAccessBlockConfiguration"] == {
@@ -172,7 +172,7 @@ def test_buckets_are_private_tls_only_and_encrypted(synth):
         }, logical_id
         assert _ssl_denied(synth, logical_id), f"{logical_id} accepts plain HTTP"
         (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-        if logical_id.startswith(("DataDataBucket", "DataExportsBucket")):
+        if logical_id.startswith(("DataDataBucket", "DataExportsBucket", "DataInvoicesBucket")):
             assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", logical_id
             assert ref_ids(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]) == {data_key}, logical_id
             assert rule["BucketKeyEnabled"] is True, logical_id
@@ -186,8 +186,10 @@ def test_functions_get_the_bucket_names(synth):
     buckets = synth.resources("AWS::S3::Bucket")
     data = next(k for k in buckets if k.startswith("DataDataBucket"))
     exports = next(k for k in buckets if k.startswith("DataExportsBucket"))
+    invoices = next(k for k in buckets if k.startswith("DataInvoicesBucket"))
     for logical_id, function in synth.resources("AWS::Lambda::Function").items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert variables["DATA_BUCKET"] == {"Ref": data}, logical_id
         assert variables["EXPORTS_BUCKET"] == {"Ref": exports}, logical_id
+        assert variables["INVOICES_BUCKET"] == {"Ref": invoices}, logical_id
         assert variables["BYTEBRIDGE_STAGE"] == "dev", logical_id

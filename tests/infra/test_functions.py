@@ -83,6 +83,9 @@ def test_grants_follow_the_catalog_access_entries(synth):
 
     client = _grants(synth, "client-api")
     assert client[secrets_key] == {"kms:Decrypt"}  # verify signatures; cannot seal new secrets
+    (seal,) = [s for s in synth.role_statements(synth.function_id("client-api")) if "Condition" in s]
+    assert listed(seal["Action"]) == ["kms:Encrypt"]  # bucket-import credentials only, by encryption context
+    assert seal["Condition"] == {"StringLike": {"kms:EncryptionContext:purpose": "import:*"}}
     assert client[synth.table_id("accounts")] >= {"dynamodb:PutItem", "dynamodb:Query"}
     assert client[synth.function_id("export-job")] == {"lambda:InvokeFunction"}
     exports_bucket = next(k for k in synth.resources("AWS::S3::Bucket") if k.startswith("DataExportsBucket"))
@@ -152,3 +155,5 @@ def test_no_deployed_function_allows_private_callback_addresses(synth):
         for function in synth.resources("AWS::Lambda::Function", stage).values():
             variables = function["Properties"].get("Environment", {}).get("Variables", {})
             assert "ALLOW_PRIVATE_CALLBACKS" not in variables
+            # The local web stand-in (plain http for https links) and inline checks: the local runtime's only.
+            assert "WEB_STANDIN" not in variables and "INGEST_CHECK_INLINE" not in variables

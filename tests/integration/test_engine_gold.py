@@ -8,9 +8,10 @@ import uuid
 import pytest
 from worker_api.handler import lambda_handler as worker_api
 
+from bytebridge import clock
 from bytebridge.consensus import Judgment, consolidate
 from bytebridge.dal.judgments import AssignmentModel, JudgmentModel, item_key
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal.workers import DAY_MS, WorkerModel
 from bytebridge.engine.launch import activate_project
 from bytebridge.flows.model import Overlap
 from bytebridge.flows.templates import classify_then_box
@@ -33,6 +34,7 @@ from tests.support.engine import (
     work_until,
     workers,
 )
+from tests.support.timing import advance_past
 
 SUBMIT_GOLD = "/api/v1/projects/submitGold"
 GOLD_LABELS = ["cat", "dog", "cat", "dog", "cat", "dog"]
@@ -115,7 +117,14 @@ def answer_gold(worker: WorkerModel, count: int, answer, real_claims: str = "giv
     return claims
 
 
+def next_day() -> None:
+    """Move the clock to 01:00 UTC of the next day: /me shows gold answers of settled blocks only, which settle at
+    UTC midnight (bytebridge.workers.gold.settled_record)."""
+    advance_past((clock.now_ms() // DAY_MS + 1) * DAY_MS + 3_600_000)
+
+
 def test_given_an_annotator_who_answers_gold_wrong_then_they_are_blocked_after_five_gold_answers(api):
+    next_day()
     gold_project(api, ["dog"], gold_flow())
     bad, token = annotator("careless")
 
@@ -131,9 +140,36 @@ def test_given_an_annotator_who_answers_gold_wrong_then_they_are_blocked_after_f
     assert (raised.value.code, raised.value.status) == (WorkerErrorCode.BLOCKED, 403)
     status, body = worker_call("POST", "/worker/v1/assignments/claim", token, {})
     assert (status, body["error"]["code"]) == (403, "blocked")
+    profile = me(token)  # blocked at once (the rule is published), but the day's gold answers are not shown yet
+    assert (profile["status"], profile["goldAnswered"], profile["goldCorrect"]) == ("blocked", 0, 0)
+    assert profile["submitted"] == 5
+    next_day()
     profile = me(token)
     assert (profile["status"], profile["goldAnswered"], profile["goldCorrect"]) == ("blocked", 5, 0)
     assert profile["estimatedAccuracy"] == pytest.approx(4 / 10)  # Beta(4, 1) prior: (0 + 4) / (5 + 5)
+
+
+def test_given_gold_answers_then_me_shows_them_only_in_settled_blocks_never_right_after_a_submit(api):
+    """No figure of /me moves with a gold submit differently from a real one: the gold record appears in blocks of
+    at least five answers, from the UTC midnight after the newest of them."""
+    next_day()
+    gold_project(api, ["dog", "cat", "dog"], gold_flow())
+    worker, token = annotator("steady")
+    shown = me(token)
+
+    answer_gold(worker, 3, lambda truth: truth)
+    assert me(token) == {**shown, "submitted": 3}  # only the count of submits moved, as with any task
+    next_day()
+    assert me(token)["goldAnswered"] == 0  # a settled day, but a block of three: not shown
+    answer_gold(worker, 2, lambda truth: truth)
+    assert (me(token)["goldAnswered"], me(token)["submitted"]) == (0, 5)
+    next_day()
+    settled = me(token)
+    assert (settled["goldAnswered"], settled["goldCorrect"]) == (5, 5)
+    assert settled["estimatedAccuracy"] == pytest.approx(9 / 10)  # Beta(4, 1) prior: (5 + 4) / (5 + 5)
+    answer_gold(worker, 1, wrong)  # a new block: the wrong answer does not show
+    assert me(token) == {**settled, "submitted": 6}
+    assert (fresh(worker).gold_total, fresh(worker).gold_correct) == (6, 5)  # the live record (consensus) has it
 
 
 def test_given_good_annotators_then_their_gold_record_grows_and_gold_never_counts_as_a_judgment(api):
@@ -147,9 +183,9 @@ def test_given_good_annotators_then_their_gold_record_grows_and_gold_never_count
     for worker, token in crowd:
         record = fresh(worker)
         assert record.status == "active" and record.gold_total >= 2 and record.gold_correct == record.gold_total
-        profile = me(token)
-        assert profile["goldAnswered"] == record.gold_total and profile["submitted"] == 1
-        assert profile["estimatedAccuracy"] > 0.8  # above the prior, moved by right gold answers
+        profile = me(token)  # fewer than five gold answers, all today: none shown; every submit counted
+        assert (profile["goldAnswered"], profile["estimatedAccuracy"]) == (0, 0.8)
+        assert profile["submitted"] == 1 + record.gold_total
     (item,) = items_of(project_id)
     rows = list(JudgmentModel.query(item_key(project_id, item.item_id), consistent_read=True))
     assert len(rows) == 3 and not any(row.gold for row in rows)

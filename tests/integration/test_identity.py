@@ -61,7 +61,9 @@ def test_sign_up_confirm_sign_in_and_call_the_signed_api_with_the_secret(aws):
 
     status, me = gateway("GET", "/account/v1/me", token=client.id_token)
     assert status == 200, me
-    assert me == {"userId": user_id, "email": EMAIL, "language": "zh", "notices": {"optional": True}}
+    no_billing = {"name": "", "company": "", "address": "", "taxId": ""}  # printed on invoices once set
+    notices = {"optional": True}
+    assert me == {"userId": user_id, "email": EMAIL, "language": "zh", "notices": notices, "billing": no_billing}
 
     status, keys = gateway("GET", "/account/v1/apiKeys", token=client.id_token)
     assert status == 200, keys

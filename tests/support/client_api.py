@@ -5,6 +5,7 @@ import json
 from contextlib import contextmanager
 
 from bytebridge.aws import client
+from bytebridge.billing import ledger
 from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.replay import SeenRequestModel
@@ -77,7 +78,18 @@ def set_account(api: ClientApi, **values) -> None:
 def second_account(email: str = "other@example.com", **kwargs) -> ClientApi:
     from bytebridge.logic.accounts import create_account
 
-    return ClientApi(*create_account(email, card_bound=True, **kwargs))
+    api = ClientApi(*create_account(email, card_bound=True, **kwargs))
+    fund(api.user_id)
+    return api
+
+
+TEST_BONUS_CENTS = 100_000
+
+
+def fund(user_id: str, cents: int = TEST_BONUS_CENTS) -> None:
+    """A test account's balance: bonus credit, so projects started in tests pay their usage as a client's would
+    (a confirm pre-charges from it; without it usage would be owed: code 16 for the next start)."""
+    ledger.bonus(user_id, cents, "test account", key="test-account")
 
 
 def assert_error(out: dict, code: ErrorCode, api: ClientApi | None = None, message: str | None = None) -> None:

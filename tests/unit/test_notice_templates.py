@@ -21,6 +21,15 @@ VALUES = {
     "purge_after": 1_800_000_000_000,
     "excerpt": "Please check <item> 12",
     "sender": "operator",
+    "amount": "$50.00",
+    "problem": "declined",
+    "fix_url": "https://bytebridge.example/billing?fix=card",
+    "user_id": "U_1",
+    "payment_id": "pi_1",
+    "number": "BB-000042",
+    "link": "https://bytebridge.example/auth/v1/invoice?token=t",
+    "dispute_id": "d1",
+    "reason": "the boxes are right",
 }
 
 

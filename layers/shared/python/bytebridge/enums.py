@@ -38,6 +38,8 @@ class ReviewReason(StrEnum):
 
 
 class ItemStatus(StrEnum):
+    CHECKING = "checking"  # admitted; its bytes are being checked (bytebridge.ingest) before it may be launched
+    REFUSED = "refused"  # failed the check (see the item's refusal): never launched, counted or billed
     NOT_STARTED = "notStarted"
     PROCESSING = "processing"
     COMPLETED = "completed"  # reached an end node with a result
@@ -76,6 +78,21 @@ class ExportStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"  # the file is in the exports bucket under s3_key
     FAILED = "failed"  # see error; an async retry of the invocation may run it again
+
+
+class ImportKind(StrEnum):
+    """Where a bucket import reads (bytebridge.logic.imports)."""
+
+    S3 = "s3"  # an S3 bucket, with the client's access keys
+    S3_ROLE = "s3-role"  # an S3 bucket, through a role of the client's that we assume with an external id
+    GCS = "gcs"  # a Google Cloud Storage bucket, with a service-account key file
+
+
+class ImportStatus(StrEnum):
+    LISTING = "listing"  # paging through the bucket, admitting each page
+    CHECKING = "checking"  # every key listed and admitted; the admitted items' bytes are being checked
+    DONE = "done"
+    FAILED = "failed"  # see error (the bucket or its credentials stopped working)
 
 
 class JudgmentStatus(StrEnum):

@@ -33,6 +33,16 @@ def new_export_id(created_ms: int) -> str:
     return f"e{created_ms:013d}" + "".join(secrets.choice(_ALNUM) for _ in range(6))
 
 
+def new_import_id(created_ms: int) -> str:
+    """m<13-digit ms><6 random chars>: a project's bucket imports sort by request time (newest last)."""
+    return f"m{created_ms:013d}" + "".join(secrets.choice(_ALNUM) for _ in range(6))
+
+
+def new_upload_id(created_ms: int) -> str:
+    """u<13-digit ms><10 random chars>: one createUpload call's folder under the project's uploads/."""
+    return f"u{created_ms:013d}" + "".join(secrets.choice(_ALNUM) for _ in range(10))
+
+
 def new_secret_key(prefix: str = "test") -> str:
     return f"{prefix}_" + "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
 

@@ -3,7 +3,8 @@ A task is one node visit of one item, whatever number of annotators consensus ne
 
 from bytebridge.annotations import TaskType
 
-# US cents per task, by task type; a flow node may set its own unitPriceCents.
+# US cents per task, by task type: the published table (GET /api/v1/prices). Clients cannot set prices; operators
+# may negotiate a project's (bytebridge.billing.prices), frozen with the flow version at start.
 UNIT_PRICE_CENTS: dict[TaskType, int] = {
     TaskType.SINGLE_CHOICE: 2,
     TaskType.MULTIPLE_CHOICE: 3,

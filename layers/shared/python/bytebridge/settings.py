@@ -24,6 +24,13 @@ class Settings(BaseModel):
     signature_window_seconds: int = Field(default=300, ge=1)
     data_bucket: str = Field(default_factory=lambda: resource_name("data"))
     exports_bucket: str = Field(default_factory=lambda: resource_name("exports"))
+    # Invoices (bytebridge.billing.invoices): their bucket (SSE-KMS, never purged with a project), who issues them
+    # (printed on every invoice), the prefix of their gapless numbers, and how long their download links live.
+    invoices_bucket: str = Field(default_factory=lambda: resource_name("invoices"))
+    invoice_seller: str = "ByteBridge"
+    invoice_seller_address: str = ""
+    invoice_number_prefix: str = "BB"
+    invoice_link_seconds: int = Field(default=300, ge=60, le=3600)
     state_machine_arn: str = ""
     presign_seconds: int = Field(default=900, ge=60)
     # Endpoint that presigned download URLs name, when it is not AWS's (the local runtime's S3 server).
@@ -55,9 +62,23 @@ class Settings(BaseModel):
     # The Cognito user pool of the stage and its app client (sign-up, sign-in; ID tokens name it as `aud`).
     user_pool_id: str = ""
     user_pool_client_id: str = ""
-    # Accounts created by sign-up count as card-bound until card binding exists (the money issue): no money moves
-    # before an operator starts a project by hand. A stage may set it false to require cards.
-    signup_card_bound: bool = True
+    # A new account has no card until it saves one (setupCard, confirmCard); a stage may set it true to skip cards.
+    signup_card_bound: bool = False
+    # Stripe (bytebridge.billing.stripe_gateway): the API's base URL when it is not Stripe's (the local runtime's
+    # localstripe), the publishable key the browser's Stripe.js uses, and the Secrets Manager secret holding the
+    # secret key and the webhook signing secret ({"secretKey": ..., "webhookSecret": ...}).
+    stripe_api_base: str = ""
+    stripe_publishable_key: str = ""
+    stripe_secret_name: str = Field(default_factory=lambda: resource_name("stripe"))
+    # Scheduled top-ups charge when the balance will not cover this much of each running project's recent usage rate.
+    topup_horizon_seconds: int = Field(default=86400, ge=60)
+    # Admission checks (bytebridge.ingest). Local stage only, set by the local runtime and the test harness:
+    # check new items in the admitting call instead of through the ingest-checks queue (moto's queues have no
+    # consumers there), and "the public web" for names that do not resolve: the local web stand-in's host:port
+    # (local.web_standin), reached over plain http. Deployed stages never set either.
+    ingest_check_inline: bool = False
+    web_standin: str = ""
+    fetch_timeout_seconds: float = Field(default=5.0, gt=0)  # one item's head fetch, redirects included
 
 
 _ENV = {
@@ -66,6 +87,11 @@ _ENV = {
     "signature_window_seconds": "SIGNATURE_WINDOW_SECONDS",
     "data_bucket": "DATA_BUCKET",
     "exports_bucket": "EXPORTS_BUCKET",
+    "invoices_bucket": "INVOICES_BUCKET",
+    "invoice_seller": "INVOICE_SELLER",
+    "invoice_seller_address": "INVOICE_SELLER_ADDRESS",
+    "invoice_number_prefix": "INVOICE_NUMBER_PREFIX",
+    "invoice_link_seconds": "INVOICE_LINK_SECONDS",
     "state_machine_arn": "STATE_MACHINE_ARN",
     "presign_seconds": "PRESIGN_SECONDS",
     "s3_public_endpoint": "S3_PUBLIC_ENDPOINT",
@@ -86,6 +112,13 @@ _ENV = {
     "user_pool_id": "USER_POOL_ID",
     "user_pool_client_id": "USER_POOL_CLIENT_ID",
     "signup_card_bound": "SIGNUP_CARD_BOUND",
+    "stripe_api_base": "STRIPE_API_BASE",
+    "stripe_publishable_key": "STRIPE_PUBLISHABLE_KEY",
+    "stripe_secret_name": "STRIPE_SECRET_NAME",
+    "topup_horizon_seconds": "TOPUP_HORIZON_SECONDS",
+    "ingest_check_inline": "INGEST_CHECK_INLINE",
+    "web_standin": "WEB_STANDIN",
+    "fetch_timeout_seconds": "FETCH_TIMEOUT_SECONDS",
 }
 
 

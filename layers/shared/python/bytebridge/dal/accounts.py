@@ -2,6 +2,7 @@
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
@@ -44,6 +45,14 @@ class AccountModel(Model):
     card_bound = BooleanAttribute(default=False)
     stripe_customer_id = UnicodeAttribute(null=True)
     credit_state = UnicodeAttribute(default=CreditState.OK)
+    # The saved card (bytebridge.billing.cards): Stripe's payment method id, and what a person recognises it by.
+    card_payment_method = UnicodeAttribute(null=True)
+    card_brand = UnicodeAttribute(null=True)
+    card_last4 = UnicodeAttribute(null=True)
+    # While a top-up charge is in flight (credit_state settling): when that claim lapses if its holder died.
+    settling_until = IntAttribute(null=True)
+    # A chargeback (Stripe dispute) on one of the account's payments: new spending is frozen while it is set.
+    chargeback_id = UnicodeAttribute(null=True)
     balance_cents = IntAttribute(default=0)
     # The Cognito user (sub) who signed up for this account; None for accounts made outside sign-up (demo).
     cognito_sub = UnicodeAttribute(null=True)
@@ -51,6 +60,11 @@ class AccountModel(Model):
     notices_optional = BooleanAttribute(default=True)  # non-essential e-mails wanted (PM messages, …)
     # The secret callbacks are signed with (never the API secret): sealed for purpose "webhook", made on first use.
     webhook_secret = UnicodeAttribute(null=True)
+    # After a rotation the replaced webhook secret (sealed) keeps signing, beside the new one, until this time.
+    webhook_secret_previous = UnicodeAttribute(null=True)
+    webhook_previous_until = TimestampMs(null=True)
+    # Printed on invoices (optional): {"name", "company", "address", "taxId"}; the account e-mail is always printed.
+    billing_details = JSONAttribute(null=True)
 
 
 def get_account(user_id: str) -> AccountModel | None:
@@ -69,6 +83,25 @@ def webhook_secret(account: AccountModel) -> str | None:
     if account.webhook_secret is None:
         return None
     return secret_store.unseal(account.user_id, account.webhook_secret, WEBHOOK_PURPOSE)
+
+
+def previous_webhook_secret(account: AccountModel) -> str | None:
+    """The webhook secret replaced by the last rotation, in clear (whether it still signs is the caller's rule)."""
+    if account.webhook_secret_previous is None:
+        return None
+    return secret_store.unseal(account.user_id, account.webhook_secret_previous, WEBHOOK_PURPOSE)
+
+
+def rotate_webhook_secret(account: AccountModel, fresh: str, previous_until: int) -> bool:
+    """Make `fresh` the webhook secret, keeping the current one as the previous until `previous_until` (an older
+    previous one is dropped); False if the secret changed since `account` was read."""
+    A = AccountModel
+    sealed = secret_store.seal(account.user_id, fresh, WEBHOOK_PURPOSE)
+    current = account.webhook_secret
+    if current is None:
+        return update_if(account, [A.webhook_secret.set(sealed)], A.webhook_secret.does_not_exist())
+    actions = [A.webhook_secret.set(sealed), A.webhook_secret_previous.set(current)]
+    return update_if(account, [*actions, A.webhook_previous_until.set(previous_until)], A.webhook_secret == current)
 
 
 def set_webhook_secret_once(account: AccountModel, secret: str) -> bool:
@@ -139,9 +172,18 @@ def replace_secrets(account: AccountModel, secrets: list[SecretEntry]) -> None:
     update(account, [AccountModel.secrets.set(secrets)], condition)
 
 
-def set_preferences(account: AccountModel, *, language: str | None, notices_optional: bool | None) -> None:
-    """Change the e-mail language and/or the wish for non-essential notices (last writer wins: preferences)."""
+def set_preferences(
+    account: AccountModel,
+    *,
+    language: str | None,
+    notices_optional: bool | None,
+    billing_details: dict | None = None,
+) -> None:
+    """Change the e-mail language, the wish for non-essential notices and/or the billing details printed on
+    invoices (last writer wins: preferences)."""
     actions = []
+    if billing_details is not None:
+        actions.append(AccountModel.billing_details.set(billing_details))
     if language is not None:
         actions.append(AccountModel.language.set(language))
     if notices_optional is not None:
@@ -153,3 +195,62 @@ def set_preferences(account: AccountModel, *, language: str | None, notices_opti
 def user_id_for_email(email: str) -> str | None:
     """The account holding the claim on `email`, if any."""
     return owner_of(email_key(email))
+
+
+def set_stripe_customer_once(account: AccountModel, customer_id: str) -> bool:
+    """Record the account's Stripe customer if it has none; False if one was recorded meanwhile."""
+    return update_if(
+        account,
+        [AccountModel.stripe_customer_id.set(customer_id)],
+        AccountModel.stripe_customer_id.does_not_exist(),
+    )
+
+
+def set_card(user_id: str, payment_method_id: str, brand: str, last4: str) -> None:
+    """The account's card is now this one (last writer wins: the card a person saved last)."""
+    update(
+        AccountModel(user_id),
+        [
+            AccountModel.card_bound.set(True),
+            AccountModel.card_payment_method.set(payment_method_id),
+            AccountModel.card_brand.set(brand),
+            AccountModel.card_last4.set(last4),
+        ],
+        AccountModel.user_id.exists(),
+    )
+
+
+def start_settling(user_id: str, now: int, until: int) -> bool:
+    """credit_state → settling until `until`, unless another charge holds it (a lapsed hold may be taken over)."""
+    A = AccountModel
+    free = (A.credit_state != CreditState.SETTLING.value) | (A.settling_until < now) | A.settling_until.does_not_exist()
+    return update_if(
+        AccountModel(user_id),
+        [A.credit_state.set(CreditState.SETTLING.value), A.settling_until.set(until)],
+        A.user_id.exists() & free,
+    )
+
+
+def end_settling(user_id: str, to: CreditState, until: int) -> bool:
+    """settling → `to`, if the hold taken until `until` is still there (the ledger may have moved the state on)."""
+    A = AccountModel
+    return update_if(
+        AccountModel(user_id),
+        [A.credit_state.set(to.value), A.settling_until.remove()],
+        (A.credit_state == CreditState.SETTLING.value) & (A.settling_until == until),
+    )
+
+
+def set_credit_state(user_id: str, to: CreditState, *, only_from: CreditState) -> bool:
+    A = AccountModel
+    return update_if(AccountModel(user_id), [A.credit_state.set(to.value)], A.credit_state == only_from.value)
+
+
+def freeze_for_chargeback(user_id: str, dispute_id: str) -> bool:
+    """Freeze new spending for a chargeback; False if this dispute froze it already."""
+    A = AccountModel
+    return update_if(
+        AccountModel(user_id),
+        [A.chargeback_id.set(dispute_id)],
+        A.user_id.exists() & ((A.chargeback_id != dispute_id) | A.chargeback_id.does_not_exist()),
+    )

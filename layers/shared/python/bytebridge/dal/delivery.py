@@ -38,6 +38,11 @@ class CallbackAttempt(MapAttribute):
     status_code = IntAttribute(null=True)  # the endpoint's HTTP status; None if none came back
     error = UnicodeAttribute(null=True)  # why the attempt failed; None when delivered
     at = TimestampMs()
+    # What the event was about, so redeliverCallback can queue it again (None in entries logged before it existed).
+    occurred_at = TimestampMs(null=True)
+    item_id = UnicodeAttribute(null=True)
+    old_status = UnicodeAttribute(null=True)
+    new_status = UnicodeAttribute(null=True)
 
 
 class ProjectDeliveryModel(Model):
@@ -49,6 +54,9 @@ class ProjectDeliveryModel(Model):
     callback_url = UnicodeAttribute(null=True)
     callback_set_at = TimestampMs(null=True)
     callback_log = ListAttribute(of=CallbackAttempt, null=True)  # the last attempts (Settings.callback_log_size)
+    # The last redeliverCallback: its event and when (the same event asked again soon after is not queued twice).
+    redelivered_event = UnicodeAttribute(null=True)
+    redelivered_at = TimestampMs(null=True)
     # Items delivered since the last ready mail; the notifier sends one mail for all of them.
     ready_flag = UnicodeAttribute(null=True)
     ready_since = TimestampMs(null=True)
@@ -88,6 +96,19 @@ def set_callback_url(project_id: str, user_id: str, url: str | None, now: int) -
             D.callback_set_at.set(now),
         ],
     )
+
+
+def claim_redelivery(row: ProjectDeliveryModel, event_id: str, now: int, window_ms: int) -> bool:
+    """Mark `event_id` redelivered now, unless it was within the last `window_ms`; False if it was."""
+    fresh = D.redelivered_event.does_not_exist() | (D.redelivered_event != event_id)
+    condition = D.project_id.exists() & (fresh | (D.redelivered_at < now - window_ms))
+    return update_if(row, [D.redelivered_event.set(event_id), D.redelivered_at.set(now)], condition)
+
+
+def release_redelivery(row: ProjectDeliveryModel, event_id: str, now: int) -> None:
+    """Undo claim_redelivery (the event could not be queued): asking again queues it."""
+    mine = (D.redelivered_event == event_id) & (D.redelivered_at == now)
+    update_if(row, [D.redelivered_event.remove(), D.redelivered_at.remove()], mine)
 
 
 def log_callback_attempt(row: ProjectDeliveryModel, entry: CallbackAttempt) -> None:

@@ -1,9 +1,10 @@
 """Data items: one uploaded resource each, walked through the project's task flow."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -11,6 +12,8 @@ from bytebridge import ids
 from bytebridge.clock import now_ms
 from bytebridge.dal.base import BaseMeta, IntAttribute, TimestampMs, get_or_none, table, transact, update_if
 from bytebridge.dal.errors import ConditionFailed
+from bytebridge.dal.imports import ImportModel
+from bytebridge.dal.ledger import RACE_RETRIES, PostingWrite, lost_race
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.unique_keys import UniqueKeyModel, claim_in, item_link_key, release_in
 from bytebridge.enums import Acceptance, ItemStatus
@@ -54,6 +57,16 @@ class ItemModel(Model):
     created_at = TimestampMs()
     updated_at = TimestampMs()
 
+    # Admission (bytebridge.ingest): where the bytes are read from (a bucket import's id; none: the link itself),
+    # and what the check found in them: the real media type, the size when the source told it, an image's
+    # width×height as the browser shows it, or why the item was refused.
+    origin = UnicodeAttribute(null=True)
+    mime = UnicodeAttribute(null=True)
+    byte_size = IntAttribute(null=True)
+    image_width = IntAttribute(null=True)
+    image_height = IntAttribute(null=True)
+    refusal = UnicodeAttribute(null=True)
+
     # Written by the engine when the item reaches an end node; read by results, acceptance, exports.
     flow_version = IntAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
@@ -70,6 +83,7 @@ class ItemModel(Model):
     accepted_at = TimestampMs(null=True)
     rework_count = IntAttribute(default=0)
     cost_cents = IntAttribute(default=0)  # sum of unit prices of the tasks this item went through
+    charged_path = JSONAttribute(null=True)  # the nodes of the billed round (invoice lines; rework rewrites result)
     # The trial round that sampled this item (labeled free of charge while the project is in trial), if any.
     trial_round = IntAttribute(null=True)
     trial_cost_cents = IntAttribute(null=True)  # what its trial labeling would have cost (not charged)
@@ -96,12 +110,24 @@ def waiting_to_launch(project_id: str, trial_round: int | None = None) -> Iterat
 # call or a redelivered message never counts an item twice. Each returns False if that condition did not hold.
 
 
-def _transition(item: ItemModel, actions: list, condition: Any, user_id: str, project_actions: list) -> bool:
-    """One item change plus the project's counter deltas; False if the item's condition no longer holds."""
+def _transition(
+    item: ItemModel,
+    actions: list,
+    condition: Any,
+    user_id: str,
+    project_actions: list,
+    posting: PostingWrite | None = None,
+) -> bool:
+    """One item change plus the project's counter deltas (and a ledger posting, if any); False if a condition no
+    longer holds (the item's, or the posting's: see mark_finished)."""
+    project = ProjectModel(user_id, item.project_id)
     try:
         with transact() as tx:
-            tx.update(item, actions=actions, condition=condition)
-            tx.update(ProjectModel(user_id, item.project_id), actions=project_actions, add_version_condition=False)
+            # Copies: pynamodb appends the project's version increment to the list it is given (a retry re-sends it).
+            tx.update(item, actions=list(actions), condition=condition)
+            tx.update(project, actions=list(project_actions), add_version_condition=False)
+            if posting is not None:
+                posting.write_in(tx)
     except ConditionFailed:
         return False
     return True
@@ -162,10 +188,19 @@ def record_progress(item: ItemModel, round_: int, from_step: int, progress: dict
     return update_if(item, actions, condition)
 
 
-def mark_finished(item: ItemModel, user_id: str, round_: int, result: dict, cost_cents: int) -> bool:
+def mark_finished(
+    item: ItemModel,
+    user_id: str,
+    round_: int,
+    result: dict,
+    cost_cents: int,
+    charge: Callable[[], PostingWrite | None] | None = None,
+) -> bool:
     """processing → completed: the result is written and delivered (the 21-day acceptance window starts).
     processing −1, completed +1, success +1, output +1 (first delivery), amountSpent + cost (round 0 only:
-    rework is free)."""
+    rework is free). `charge` (bytebridge.billing.ledger.usage_charge) plans the usage debit of a billed, non-trial
+    finish against the current balance: it is written in the same transaction, so an item cannot finish without
+    its charge nor be charged twice; a plan that lost a race with another posting is planned again."""
     I, P = ItemModel, ProjectModel  # noqa: E741
     now = now_ms()
     first_delivery = item.delivered_at is None
@@ -187,11 +222,29 @@ def mark_finished(item: ItemModel, user_id: str, round_: int, result: dict, cost
             actions.append(I.trial_cost_cents.set(cost_cents))
             deltas.append(P.trial_cost_cents.add(cost_cents))
         else:
-            actions.append(I.cost_cents.set(cost_cents))
+            actions += [I.cost_cents.set(cost_cents), I.charged_path.set(result["path"])]
             deltas.append(P.amount_spent_cents.add(cost_cents))
     if trial and first_delivery:
         deltas.append(P.trial_finished.add(1))
-    return _transition(item, actions, _processing(round_), user_id, deltas)
+    if charge is None or trial or round_ != (item.charge_round or 0):
+        return _transition(item, actions, _processing(round_), user_id, deltas)
+    for _ in range(RACE_RETRIES):
+        posting = charge()
+        try:
+            if _transition(item, actions, _processing(round_), user_id, deltas, posting):
+                return True
+        except TransactWriteError as exc:
+            if not lost_race(exc):
+                raise
+        if posting is None or not _still_processing(item, round_):
+            return False
+        # another posting moved the balance: plan again
+    raise ConditionFailed(f"the ledger kept changing while item {item.item_id} finished")
+
+
+def _still_processing(item: ItemModel, round_: int) -> bool:
+    now = get_or_none(ItemModel, item.project_id, item.item_id, attributes_to_get=["status", "round"])
+    return now is not None and now.status == ItemStatus.PROCESSING.value and now.round == round_
 
 
 def mark_failed(item: ItemModel, user_id: str, round_: int, why: str) -> bool:
@@ -311,8 +364,11 @@ def processing_items(project_id: str) -> list[ItemModel]:
 
 
 def sample_items(project_id: str, count: int) -> list[ItemModel]:
-    """Up to `count` of the project's items (upload order, keys only): the review's sample."""
-    return list(ItemModel.query(project_id, limit=count, attributes_to_get=["project_id", "item_id", "url"]))
+    """Up to `count` of the project's items (upload order, keys only; refused files are not items): the review's
+    sample."""
+    usable = ItemModel.status != ItemStatus.REFUSED.value
+    attributes = ["project_id", "item_id", "url"]
+    return list(ItemModel.query(project_id, filter_condition=usable, limit=count, attributes_to_get=attributes))
 
 
 def get_item(project_id: str, item_id: str) -> ItemModel | None:
@@ -472,22 +528,25 @@ def _claimed(project_id: str, urls: list[str]) -> set[str]:
     return {by_key[claim.key] for claim in claims}
 
 
-def _new_item(project_id: str, user_id: str, resource_type: str, item_id: str, url: str, now: int) -> ItemModel:
+def _new_item(
+    project_id: str, user_id: str, resource_type: str, item_id: str, url: str, now: int, origin: str | None
+) -> ItemModel:
     return ItemModel(
         project_id,
         item_id,
         user_id=user_id,
         resource_type=resource_type,
         url=url,
-        status=ItemStatus.NOT_STARTED.value,
+        origin=origin,
+        status=ItemStatus.CHECKING.value,
         created_at=now,
         updated_at=now,
     )
 
 
 def _write_claimed(project: ProjectModel, items: list[ItemModel], statuses: list[str], now: int) -> None:
-    """One transaction: the items, their link claims (refused if a link is already in the project) and the
-    project's counters (refused unless it is in `statuses`)."""
+    """One transaction: the items (checking), their link claims (refused if a link is already in the project) and
+    the project's counters (refused unless it is in `statuses`). Items count as items once their check passed."""
     P = ProjectModel
     count = len(items)
     with transact() as tx:
@@ -497,8 +556,7 @@ def _write_claimed(project: ProjectModel, items: list[ItemModel], statuses: list
         tx.update(
             ProjectModel(project.user_id, project.project_id),
             actions=[
-                P.item_count.add(count),
-                P.not_started_count.add(count),
+                P.checking_count.add(count),
                 P.resources_submitted.add(count),
                 P.updated_at.set(now),
             ],
@@ -522,11 +580,7 @@ def _take_back(project: ProjectModel, items: list[ItemModel]) -> None:
                     if with_counters:
                         tx.update(
                             ProjectModel(project.user_id, project.project_id),
-                            actions=[
-                                P.item_count.add(-count),
-                                P.not_started_count.add(-count),
-                                P.resources_submitted.add(-count),
-                            ],
+                            actions=[P.checking_count.add(-count), P.resources_submitted.add(-count)],
                             condition=P.project_id.exists(),
                             add_version_condition=False,
                         )
@@ -541,10 +595,11 @@ def add_resources(
     entries: list[tuple[str, str]],
     now: int,
     statuses: Iterable[str],
+    origin: str | None = None,
 ) -> list[ItemModel] | None:
-    """New not-started items, one per (item_id, url) of `entries` whose link is not in the project yet, each
-    written with its link's claim and counted on the project in the same transaction: two calls with the same
-    links (a retry, or a race) add and count each link once. The items added; None if the project is not in
+    """New items to check (bytebridge.ingest), one per (item_id, url) of `entries` whose link is not in the project
+    yet, each written with its link's claim and counted on the project in the same transaction: two calls with the
+    same links (a retry, or a race) add and count each link once. The items added; None if the project is not in
     one of `statuses` (any items of this call are taken back)."""
     allowed = list(statuses)
     added: list[ItemModel] = []
@@ -556,7 +611,9 @@ def add_resources(
             for _ in range(_RACE_RETRIES):
                 if not chunk:
                     break
-                items = [_new_item(project.project_id, project.user_id, resource_type, i, u, now) for i, u in chunk]
+                items = [
+                    _new_item(project.project_id, project.user_id, resource_type, i, u, now, origin) for i, u in chunk
+                ]
                 try:
                     _write_claimed(project, items, allowed, now)
                 except ConditionFailed:
@@ -579,7 +636,109 @@ def add_resources(
     return added
 
 
+def item_source(project_id: str, item_id: str) -> tuple[str, str | None] | None:
+    """Where the item's data is and the bucket import it is read through (None: the link itself), read strongly;
+    None if the item does not exist."""
+    item = get_or_none(ItemModel, project_id, item_id, attributes_to_get=["url", "origin"])
+    return (item.url, item.origin) if item else None
+
+
 def item_url(project_id: str, item_id: str) -> str | None:
     """Where the item's data is (read strongly, that attribute only); None if the item does not exist."""
     item = get_or_none(ItemModel, project_id, item_id, attributes_to_get=["url"])
     return item.url if item else None
+
+
+# ---- admission checks (bytebridge.ingest) ------------------------------------------------------------------
+
+
+class CheckOutcome(NamedTuple):
+    """What the check of one item found: its media facts, or why it is refused (`refusal` set)."""
+
+    item_id: str
+    mime: str | None
+    byte_size: int | None
+    image_width: int | None
+    image_height: int | None
+    refusal: str | None
+
+
+def items_to_check(project_id: str, item_ids: list[str]) -> list[ItemModel]:
+    """Those of the items that are still waiting for their check (consistent batch read)."""
+    return [item for item in get_items(project_id, item_ids) if item.status == ItemStatus.CHECKING.value]
+
+
+def _checked(item: ItemModel, outcome: CheckOutcome, now: int) -> ItemModel:
+    """The item as its check leaves it (written whole: far cheaper than an update in the local emulator)."""
+    checked = item
+    checked.updated_at = now
+    checked.mime, checked.byte_size = outcome.mime, outcome.byte_size
+    checked.image_width, checked.image_height = outcome.image_width, outcome.image_height
+    if outcome.refusal is None:
+        checked.status = ItemStatus.NOT_STARTED.value
+    else:
+        checked.status, checked.refusal = ItemStatus.REFUSED.value, outcome.refusal[:500]
+    return checked
+
+
+def _record_checked(user_id: str, checked: list[tuple[ItemModel, CheckOutcome]], now: int) -> None:
+    """One transaction: each item out of checking (ready: not started; or refused), the project's counters with
+    it. ConditionFailed if an item was no longer checking (another run recorded it) or the project is gone."""
+    P = ProjectModel
+    ready = sum(1 for _, outcome in checked if outcome.refusal is None)
+    refused = len(checked) - ready
+    deltas: list = [P.checking_count.add(-len(checked)), P.updated_at.set(now)]
+    if ready:
+        deltas += [P.item_count.add(ready), P.not_started_count.add(ready)]
+    if refused:
+        deltas.append(P.refused_count.add(refused))
+    by_origin: dict[str, list[int]] = {}  # bucket import → [checked, refused]
+    for item, outcome in checked:
+        if item.origin is not None:
+            counts = by_origin.setdefault(item.origin, [0, 0])
+            counts[0] += 1
+            counts[1] += outcome.refusal is not None
+    with transact() as tx:
+        for item, outcome in checked:
+            tx.save(_checked(item, outcome, now), condition=ItemModel.status == ItemStatus.CHECKING.value)
+        project = ProjectModel(user_id, checked[0][0].project_id)
+        tx.update(project, actions=deltas, condition=P.project_id.exists(), add_version_condition=False)
+        for origin, (done, refused_here) in by_origin.items():
+            I = ImportModel  # noqa: E741
+            actions: list = [I.checked.add(done), I.check_refused.add(refused_here), I.updated_at.set(now)]
+            tx.update(ImportModel(origin), actions=actions, condition=I.import_id.exists())
+
+
+def record_checks(user_id: str, checked: list[tuple[ItemModel, CheckOutcome]]) -> int:
+    """Record each item's outcome (`item` as read by items_to_check), counted on the project in the same
+    transaction (items recorded meanwhile by another run are left as they are). Returns how many were recorded."""
+    now = now_ms()
+    recorded = 0
+    for start in range(0, len(checked), _LINKS_PER_WRITE):
+        chunk = checked[start : start + _LINKS_PER_WRITE]
+        try:
+            _record_checked(user_id, chunk, now)
+            recorded += len(chunk)
+            continue
+        except ConditionFailed:
+            pass
+        for pair in chunk:  # one of them was recorded by a redelivered request: the rest one by one
+            try:
+                _record_checked(user_id, [pair], now)
+                recorded += 1
+            except ConditionFailed:
+                continue
+    return recorded
+
+
+def refused_page(project_id: str, limit: int, start_key: dict | None) -> tuple[list[ItemModel], dict | None]:
+    """One page of the project's refused items (upload order) and the LastEvaluatedKey after it."""
+    results = ItemModel.query(
+        project_id,
+        filter_condition=ItemModel.status == ItemStatus.REFUSED.value,
+        attributes_to_get=["project_id", "item_id", "url", "refusal", "mime", "created_at"],
+        limit=limit,
+        last_evaluated_key=start_key,
+    )
+    items = list(results)
+    return items, results.last_evaluated_key

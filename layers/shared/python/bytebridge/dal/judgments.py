@@ -25,7 +25,7 @@ from bytebridge.dal.base import (
     update_if,
 )
 from bytebridge.dal.errors import ConditionFailed
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal.workers import WorkerModel, gold_answer_update
 from bytebridge.enums import JudgmentStatus
 
 
@@ -222,21 +222,33 @@ def submit_answer(row: JudgmentModel, answer: dict) -> bool:
     return update_if(row, _answered(answer), _open(row))
 
 
-def submit_gold_answer(row: JudgmentModel, answer: dict, correct: bool) -> bool:
-    """Store a gold answer and count it in the annotator's gold record, in one transaction; False if the claim
-    is no longer this assignment's claim (the lease end is not checked: a gold answer is graded once)."""
-    J, W = JudgmentModel, WorkerModel
-    try:
-        with transact() as tx:
-            tx.update(
-                row,
-                actions=_answered(answer),
-                condition=(J.status == JudgmentStatus.CLAIMED.value) & (J.assignment_id == row.assignment_id),
-            )
-            tx.update(W(row.worker_id), actions=[W.gold_total.add(1), W.gold_correct.add(int(correct))])
-    except ConditionFailed:
-        return False
-    return True
+def submit_gold_answer(row: JudgmentModel, answer: dict, correct: bool, settle_min: int) -> bool:
+    """Store a gold answer and count it in the annotator's gold record (dal.workers.gold_answer_update), in one
+    transaction; False if the claim is no longer this assignment's claim (the lease end is not checked: a gold
+    answer is graded once). A race on the record's open block (two answers at once) is retried."""
+    J = JudgmentModel
+    claimed = (J.status == JudgmentStatus.CLAIMED.value) & (J.assignment_id == row.assignment_id)
+    for _ in range(_GOLD_TRIES):
+        worker = get_or_none(WorkerModel, row.worker_id)
+        if worker is None:
+            return False
+        actions, unchanged = gold_answer_update(worker, correct, now_ms(), settle_min)
+        try:
+            with transact() as tx:
+                tx.update(row, actions=_answered(answer), condition=claimed)
+                tx.update(WorkerModel(row.worker_id), actions=actions, condition=unchanged)
+        except ConditionFailed:
+            current = get_or_none(JudgmentModel, row.item_key, row.judgment_key)
+            if current is None or current.status != JudgmentStatus.CLAIMED.value:
+                return False
+            if current.assignment_id != row.assignment_id:
+                return False
+            continue  # the claim is still open: the gold record changed meanwhile
+        return True
+    raise ConditionFailed(f"gold record of {row.worker_id} kept changing")
+
+
+_GOLD_TRIES = 5
 
 
 def lapse(row: JudgmentModel) -> bool:

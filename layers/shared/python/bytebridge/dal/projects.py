@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pynamodb.attributes import (
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
@@ -83,7 +84,17 @@ class ProjectModel(Model):
     success_count = IntAttribute(default=0)
     failed_count = IntAttribute(default=0)
     output_count = IntAttribute(default=0)
+    # Admitted items whose bytes are still being checked, and those the check refused (bytebridge.ingest): neither
+    # is in item_count; a checked item moves into item_count/not_started_count.
+    checking_count = IntAttribute(default=0)
+    refused_count = IntAttribute(default=0)
     amount_spent_cents = IntAttribute(default=0)
+    # Money (bytebridge.billing): prices negotiated with operators ({task type: cents per task}, over the published
+    # table), the unit prices frozen at start ({"flowVersion": v, "cents": {node id: cents}}: what the engine
+    # charges), and the estimate the client confirmed (cents; the ledger holds the pre-charge itself).
+    negotiated_prices = JSONAttribute(null=True)
+    price_snapshot = JSONAttribute(null=True)
+    confirmed_estimate_cents = IntAttribute(null=True)
     # URLs ever accepted by submitResource; unlike item_count it never drops when files are purged, so
     # starting a project whose files are all gone answers code 10's second text, not 11 ("never uploaded").
     resources_submitted = IntAttribute(default=0)
@@ -174,6 +185,7 @@ def complete_if_idle(user_id: str, project_id: str) -> bool:
     P = ProjectModel
     now = now_ms()
     idle = (P.status == ProjectStatus.IN_PROGRESS.value) & (P.processing_count == 0) & (P.not_started_count == 0)
+    idle &= P.checking_count.does_not_exist() | (P.checking_count == 0)  # added items still being checked
     actions = [P.status.set(ProjectStatus.COMPLETED.value), P.completed_at.set(now), P.updated_at.set(now)]
     return update_if(P(user_id, project_id), actions, idle, add_version_condition=False)
 

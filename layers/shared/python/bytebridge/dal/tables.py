@@ -4,13 +4,18 @@ from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.audit import AuditModel
 from bytebridge.dal.codes import CodeModel
 from bytebridge.dal.delivery import ProjectDeliveryModel
+from bytebridge.dal.disputes import DisputeModel
 from bytebridge.dal.exports import ExportModel
 from bytebridge.dal.flows import FlowModel
 from bytebridge.dal.gold import GoldModel
 from bytebridge.dal.history import HistoryModel
+from bytebridge.dal.imports import ImportModel
+from bytebridge.dal.invoices import InvoiceCounterModel, InvoiceModel
 from bytebridge.dal.items import ItemModel
 from bytebridge.dal.judgments import AssignmentModel, JudgmentModel
+from bytebridge.dal.ledger import LedgerModel
 from bytebridge.dal.messages import MessageModel, MessageThreadModel
+from bytebridge.dal.payments import PaymentModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.replay import SeenRequestModel
 from bytebridge.dal.unique_keys import UniqueKeyModel
@@ -25,6 +30,7 @@ ALL_MODELS = [
     ItemModel,
     ProjectDeliveryModel,
     ExportModel,
+    ImportModel,
     FlowModel,
     JudgmentModel,
     AssignmentModel,
@@ -34,4 +40,9 @@ ALL_MODELS = [
     AuditModel,
     MessageModel,
     MessageThreadModel,
+    LedgerModel,
+    PaymentModel,
+    InvoiceModel,
+    InvoiceCounterModel,
+    DisputeModel,
 ]

@@ -1,6 +1,7 @@
 """Annotators: their token (stored hashed), their gold-task record, and whether they may receive work."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
@@ -20,6 +21,11 @@ class WorkerModel(Model):
     status = UnicodeAttribute(default=WorkerStatus.ACTIVE.value)
     gold_total = IntAttribute(default=0)
     gold_correct = IntAttribute(default=0)
+    # The open block of the gold record: the gold answers not yet shown to the annotator (bytebridge.workers.gold
+    # settled_record), and the UTC day of the newest of them.
+    gold_open_day = IntAttribute(null=True)
+    gold_open_total = IntAttribute(default=0)
+    gold_open_correct = IntAttribute(default=0)
     submitted = IntAttribute(default=0)  # judgments of real tasks
     created_at = TimestampMs()
     blocked_at = TimestampMs(null=True)
@@ -42,6 +48,23 @@ def create_worker(worker_id: str, name: str, token_hash: str) -> None:
 def gold_records(worker_ids: list[str]) -> Iterator[WorkerModel]:
     """The gold record (worker_id, gold_total, gold_correct) of each of these annotators that exists."""
     return WorkerModel.batch_get(set(worker_ids), attributes_to_get=["worker_id", "gold_total", "gold_correct"])
+
+
+DAY_MS = 86_400_000
+
+
+def gold_answer_update(worker: WorkerModel, correct: bool, at_ms: int, settle_min: int) -> tuple[list, Any]:
+    """The update (actions, condition) counting one graded gold answer at `at_ms`: in the live record, and in the
+    open block, which starts afresh if it already holds `settle_min` answers and is from an earlier UTC day (it is
+    shown to the annotator from then on). The condition fails if the block changed since `worker` was read."""
+    W = WorkerModel
+    day = at_ms // DAY_MS
+    live = [W.gold_total.add(1), W.gold_correct.add(int(correct)), W.gold_open_day.set(day)]
+    seen = worker.gold_open_day
+    unchanged = W.gold_open_day.does_not_exist() if seen is None else W.gold_open_day == seen
+    if seen is not None and seen < day and (worker.gold_open_total or 0) >= settle_min:
+        return [*live, W.gold_open_total.set(1), W.gold_open_correct.set(int(correct))], unchanged
+    return [*live, W.gold_open_total.add(1), W.gold_open_correct.add(int(correct))], unchanged
 
 
 def block(worker: WorkerModel) -> bool:

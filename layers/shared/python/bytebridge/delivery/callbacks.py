@@ -2,10 +2,12 @@
 envelope, signed with the account's webhook secret (never its API secret, and not in the API's request scheme, so
 a callback can never pass as a request): `ByteBridge-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
 "<t>.<event id>.<body>">` and `ByteBridge-Event-Id`, as Stripe and CVAT sign theirs. Retried with exponential
-backoff, and parked in the DLQ after MAX_ATTEMPTS.
+backoff, and parked in the DLQ after MAX_ATTEMPTS. The secret is read and rotated through the account API; for
+SECRET_OVERLAP_MS after a rotation the old secret signs too (a second `v1=`), as Stripe's roll does, so receivers
+switch without losing events. A logged event can be queued again (redeliverCallback) under its own event id.
 
 The callback URL is checked when it is set and again before every attempt (DNS changes): https only, and every
-address its host resolves to must be public (stdlib `ipaddress`; numeric spellings such as 127.1, 2130706433 or
+address its host resolves to must be public (bytebridge.public_net; numeric spellings such as 127.1, 2130706433 or
 0x7f000001 resolve like any name). The sender connects to the checked address itself (no second lookup; the URL's
 host still names the TLS server and the Host header) and never follows redirects. Only the local runtime and the
 tests may allow loopback receivers (Settings.allow_private_callbacks, honoured on the local stage only).
@@ -21,8 +23,6 @@ import ipaddress
 import json
 import logging
 import secrets
-import socket
-import ssl
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,13 +32,23 @@ from pydantic import BaseModel
 
 from bytebridge.aws import client
 from bytebridge.clock import now_ms
+from bytebridge.dal import accounts as account_rows
 from bytebridge.dal.accounts import (
     AccountModel,
     get_account,
+    previous_webhook_secret,
     set_webhook_secret_once,
     webhook_secret,
 )
-from bytebridge.dal.delivery import CallbackAttempt, get_delivery, log_callback_attempt, set_callback_url
+from bytebridge.dal.delivery import (
+    CallbackAttempt,
+    claim_redelivery,
+    get_delivery,
+    log_callback_attempt,
+    release_redelivery,
+    set_callback_url,
+)
+from bytebridge.dal.errors import ConditionFailed
 from bytebridge.dal.items import get_item
 from bytebridge.dal.projects import get_live_project
 from bytebridge.delivery.queue import CALLBACK_DLQ, CALLBACK_QUEUE, queue_url
@@ -52,10 +62,13 @@ from bytebridge.models.results import (
     CallbackProjectParams,
     ListCallbackDeliveriesData,
     PingCallbackData,
+    RedeliverCallbackData,
+    RedeliverCallbackParams,
     SetCallbackData,
     SetCallbackParams,
 )
 from bytebridge.observability import BusinessMetric, count
+from bytebridge.public_net import CheckedUrl, is_public, pinned_connection, resolve_host
 from bytebridge.settings import get_settings, stage
 
 log = logging.getLogger(__name__)
@@ -65,6 +78,8 @@ MAX_DELAY_SECONDS = 900  # SQS's per-message maximum
 SIGNATURE_HEADER = "ByteBridge-Signature"
 EVENT_ID_HEADER = "ByteBridge-Event-Id"
 WEBHOOK_SECRET_PREFIX = "whsec_"
+SECRET_OVERLAP_MS = 24 * 3600 * 1000  # the replaced webhook secret signs beside the new one this long
+REDELIVERY_WINDOW_MS = 60_000  # the same event asked to be redelivered again within this is not queued twice
 
 
 class CallbackMessage(BaseModel):
@@ -89,39 +104,12 @@ class Outcome(StrEnum):
     DEAD = "dead"  # parked in the DLQ
 
 
-def resolve_host(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to (numeric spellings included), as the system resolver answers.
-    The one place callbacks look names up: tests replace it to make a name resolve where they need."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
-
-
-def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if not address.is_global or address.is_multicast or address.is_reserved or address.is_unspecified:
-        return False
-    if isinstance(address, ipaddress.IPv6Address):  # an IPv4 address inside must be public as well
-        embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-        return all(_is_public(inner) for inner in embedded if inner is not None)
-    return True
-
-
 def _loopback_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """The local receiver of the local runtime and the tests; never on a deployed stage."""
     if not (get_settings().allow_private_callbacks and stage() == "local"):
         return False
     inner = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
     return (inner or address).is_loopback
-
-
-@dataclass(frozen=True)
-class CheckedUrl:
-    """A callback URL whose host resolved to `address`, an address we may connect to."""
-
-    scheme: str
-    host: str
-    port: int
-    path: str  # with the query
-    address: str
 
 
 def check_callback_url(url: str) -> CheckedUrl | str:
@@ -147,7 +135,7 @@ def check_callback_url(url: str) -> CheckedUrl | str:
     if not resolved:
         return "callbackUrl host cannot be resolved"
     local = all(_loopback_allowed(address) for address in resolved)
-    if not local and not all(_is_public(address) for address in resolved):
+    if not local and not all(is_public(address) for address in resolved):
         return "callbackUrl must be a public host"
     if parts.scheme != "https" and not local:
         return "callbackUrl must be https"
@@ -161,12 +149,16 @@ def callback_url_problem(url: str) -> str | None:
     return checked if isinstance(checked, str) else None
 
 
+def _new_webhook_secret() -> str:
+    return WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
 def account_webhook_secret(account: AccountModel) -> str:
     """The account's webhook secret, made (and stored sealed) on first use."""
     current = webhook_secret(account)
     if current is not None:
         return current
-    fresh = WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+    fresh = _new_webhook_secret()
     if set_webhook_secret_once(account, fresh):
         return fresh
     stored = get_account(account.user_id)  # made by a concurrent call meanwhile
@@ -176,11 +168,41 @@ def account_webhook_secret(account: AccountModel) -> str:
     return found
 
 
-def signature_header(secret: str, event_id: str, body: str, timestamp_s: int) -> str:
-    """`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<event id>.<body>")>`."""
+def previous_secret_until(account: AccountModel, at_ms: int) -> int | None:
+    """Until when the secret replaced by the last rotation still signs; None once it no longer does."""
+    until = account.webhook_previous_until
+    return until if until is not None and at_ms < until and account.webhook_secret_previous else None
+
+
+def signing_secrets(account: AccountModel, at_ms: int) -> list[str]:
+    """The secrets a callback sent at `at_ms` is signed with: the current one, then the previous one while the
+    overlap after a rotation lasts."""
+    current = [account_webhook_secret(account)]
+    if previous_secret_until(account, at_ms) is None:
+        return current
+    previous = previous_webhook_secret(account)
+    return [*current, previous] if previous else current
+
+
+def rotate_webhook_secret(account: AccountModel) -> tuple[str, int]:
+    """A new webhook secret; the current one keeps signing beside it for SECRET_OVERLAP_MS. Returns the new secret
+    and the end of the overlap. ConditionFailed if another rotation landed since `account` was read."""
+    account_webhook_secret(account)  # an account without one gets one first: there is then something to overlap
+    stored = get_account(account.user_id)
+    if stored is None:
+        raise ConditionFailed(f"account {account.user_id} is gone")
+    fresh = _new_webhook_secret()
+    until = now_ms() + SECRET_OVERLAP_MS
+    if not account_rows.rotate_webhook_secret(stored, fresh, until):
+        raise ConditionFailed(f"the webhook secret of {account.user_id} changed meanwhile")
+    return fresh, until
+
+
+def signature_header(secrets_: list[str], event_id: str, body: str, timestamp_s: int) -> str:
+    """`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<event id>.<body>")>`, one `v1=` per secret."""
     signed = f"{timestamp_s}.{event_id}.{body}".encode()
-    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp_s},v1={digest}"
+    digests = [hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest() for secret in secrets_]
+    return ",".join([f"t={timestamp_s}", *(f"v1={digest}" for digest in digests)])
 
 
 def set_callback(account: AccountModel, params: SetCallbackParams) -> SetCallbackData:
@@ -191,8 +213,9 @@ def set_callback(account: AccountModel, params: SetCallbackParams) -> SetCallbac
         raise ApiError(ErrorCode.PARAMETER_INVALID, problem)
     now = now_ms()
     set_callback_url(project.project_id, project.user_id, url, now)
-    secret = account_webhook_secret(account) if url else None
-    return SetCallbackData(project_id=project.project_id, callback_url=url, updated_at=now, webhook_secret=secret)
+    if url:
+        account_webhook_secret(account)  # made now, readable through the account API (never in this answer)
+    return SetCallbackData(project_id=project.project_id, callback_url=url, updated_at=now)
 
 
 def ping_callback(account: AccountModel, params: CallbackProjectParams) -> PingCallbackData:
@@ -202,6 +225,40 @@ def ping_callback(account: AccountModel, params: CallbackProjectParams) -> PingC
     if event_id is None:
         raise ApiError(ErrorCode.PARAMETER_INVALID, "the project has no callbackUrl")
     return PingCallbackData(project_id=project.project_id, event_id=event_id)
+
+
+def redeliver_callback(account: AccountModel, params: RedeliverCallbackParams) -> RedeliverCallbackData:
+    """redeliverCallback: queue a logged event again, same event id, to the project's callback URL now; attempts
+    count from 1 and each is signed anew. Asked again for the same event within REDELIVERY_WINDOW_MS: not queued
+    twice (a retried call after a timeout)."""
+    project = get_live_project(account.user_id, params.project_id)
+    delivery = get_delivery(project.project_id)
+    if delivery is None or not delivery.callback_url:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "the project has no callbackUrl")
+    entry = next((e for e in reversed(delivery.callback_log or []) if e.event_id == params.event_id), None)
+    if entry is None:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "eventId is not in the project's delivery log")
+    if entry.occurred_at is None:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, "this event was logged before redelivery existed")
+    now = now_ms()
+    queued = claim_redelivery(delivery, entry.event_id, now, REDELIVERY_WINDOW_MS)
+    if queued:
+        message = CallbackMessage(
+            event_id=entry.event_id,
+            event=CallbackEvent(entry.event),
+            user_id=project.user_id,
+            project_id=project.project_id,
+            occurred_at=entry.occurred_at,
+            item_id=entry.item_id,
+            old_status=entry.old_status,
+            new_status=entry.new_status,
+        )
+        try:
+            enqueue(message)
+        except Exception:
+            release_redelivery(delivery, entry.event_id, now)
+            raise
+    return RedeliverCallbackData(project_id=project.project_id, event_id=entry.event_id, queued=queued)
 
 
 def list_callback_deliveries(account: AccountModel, params: CallbackProjectParams) -> ListCallbackDeliveriesData:
@@ -259,7 +316,7 @@ class _Target:
     url: str
     event_id: str
     body: str
-    secret: str
+    secrets: list[str]
 
 
 def _target(message: CallbackMessage) -> _Target | None:
@@ -283,31 +340,7 @@ def _target(message: CallbackMessage) -> _Target | None:
             return None  # purged with its project
         data.item = result_record(item)
     body = json.dumps(success(message.user_id, data.model_dump(mode="json", by_alias=True)), ensure_ascii=False)
-    return _Target(delivery.callback_url, message.event_id, body, account_webhook_secret(account))
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the checked address, not to whatever the host name resolves to now."""
-
-    def __init__(self, checked: CheckedUrl, timeout: float) -> None:
-        super().__init__(checked.host, checked.port, timeout=timeout)
-        self._address = checked.address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to the checked address, with the URL's host as SNI and the name the certificate must carry."""
-
-    def __init__(self, checked: CheckedUrl, timeout: float) -> None:
-        super().__init__(checked.host, checked.port, timeout=timeout)
-        self._address = checked.address
-        self._tls = ssl.create_default_context()
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+    return _Target(delivery.callback_url, message.event_id, body, signing_secrets(account, now_ms()))
 
 
 def _post(target: _Target) -> tuple[int | None, str | None]:
@@ -320,11 +353,10 @@ def _post(target: _Target) -> tuple[int | None, str | None]:
         "Content-Type": "application/json",
         "User-Agent": "ByteBridge-Callback/1",
         EVENT_ID_HEADER: target.event_id,
-        SIGNATURE_HEADER: signature_header(target.secret, target.event_id, target.body, now_ms() // 1000),
+        SIGNATURE_HEADER: signature_header(target.secrets, target.event_id, target.body, now_ms() // 1000),
     }
     timeout = get_settings().callback_timeout_seconds
-    kind = _PinnedHTTPSConnection if checked.scheme == "https" else _PinnedHTTPConnection
-    connection = kind(checked, timeout)
+    connection = pinned_connection(checked, timeout)
     try:
         connection.request("POST", checked.path, body=target.body.encode("utf-8"), headers=headers)
         status = connection.getresponse().status
@@ -346,6 +378,10 @@ def _log_attempt(message: CallbackMessage, status: int | None, error: str | None
         status_code=status,
         error=error,
         at=now_ms(),
+        occurred_at=message.occurred_at,
+        item_id=message.item_id,
+        old_status=message.old_status,
+        new_status=message.new_status,
     )
     log_callback_attempt(delivery, entry)
 

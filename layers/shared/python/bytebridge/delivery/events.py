@@ -2,6 +2,7 @@
 Each queues the client's signed callback (when the project has a callback URL) and records the e-mail
 notice the scheduled notifier sends. Neither waits on the client's endpoint or on SES."""
 
+from bytebridge.dal.imports import drop_credentials
 from bytebridge.dal.items import get_item
 from bytebridge.dal.projects import find_project
 from bytebridge.delivery import callbacks, notify
@@ -28,6 +29,8 @@ def on_project_status(project_id: str, old_status: str, new_status: str) -> None
     project = find_project(project_id)
     if project is None or old_status == new_status:
         return
+    if new_status == ProjectStatus.COMPLETED:  # completed or ended: its items are no longer read from clients' buckets
+        drop_credentials(project_id)
     notify.note_status(project, new_status)
     callbacks.enqueue_event(
         CallbackEvent.PROJECT_STATUS, project.user_id, project_id, old_status=old_status, new_status=new_status

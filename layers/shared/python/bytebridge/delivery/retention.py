@@ -28,6 +28,7 @@ from bytebridge.dal.exports import ExportModel
 from bytebridge.dal.flows import FlowModel
 from bytebridge.dal.gold import GoldModel, gold_ids
 from bytebridge.dal.history import HistoryModel
+from bytebridge.dal.imports import delete_project_imports, drop_credentials
 from bytebridge.dal.items import ItemModel, delete_rows, item_ids, unstarted
 from bytebridge.dal.judgments import delete_task_rows
 from bytebridge.dal.messages import MessageModel, MessageThreadModel
@@ -133,6 +134,7 @@ def _purge_files(due: _Due) -> bool:
     removed = delete_prefix(settings.data_bucket, project_prefix(project.user_id, project.project_id))
     if due.reason is Reason.IDLE:
         removed += purge_unstarted_items(project)
+        drop_credentials(project.project_id)  # its imported items are gone with them
     log.info("retention purge", extra={"projectId": project.project_id, "reason": due.reason, "removed": removed})
     return True
 
@@ -187,6 +189,7 @@ def purge_project(project: ProjectModel) -> None:
     for bucket in (settings.data_bucket, settings.exports_bucket):
         delete_prefix(bucket, project_prefix(project.user_id, project.project_id))
     _delete_judgments(project.project_id)
+    delete_project_imports(project.project_id)  # keyed by import id: found through the project's index
     for model in PROJECT_TABLES:
         delete_partition(model, project.project_id)
     # Normally released by the delete itself; only ever ours.

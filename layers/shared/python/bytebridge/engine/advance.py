@@ -10,12 +10,13 @@ recorded progress says, without writing anything twice.
 
 import logging
 
+from bytebridge.billing import prices
 from bytebridge.consensus import Judgment, consolidate
 from bytebridge.consensus.skills import update_skill
 from bytebridge.dal.base import reread
 from bytebridge.dal.items import ItemModel, get_item
 from bytebridge.dal.judgments import task_judgments
-from bytebridge.dal.projects import get_project
+from bytebridge.dal.projects import ProjectModel, get_project
 from bytebridge.dal.workers import gold_records
 from bytebridge.engine import progress
 from bytebridge.engine.progress import ItemProgress
@@ -26,7 +27,6 @@ from bytebridge.flows.model import EndNode, Flow, TaskNode
 from bytebridge.flows.routing import next_edge
 from bytebridge.flows.store import load_flow
 from bytebridge.observability import BusinessMetric, count
-from bytebridge.pricing import UNIT_PRICE_CENTS
 from bytebridge.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -76,17 +76,15 @@ def _skills(worker_ids: list[str]) -> dict[str, float]:
     return {w.worker_id: update_skill(w.gold_correct or 0, w.gold_total or 0) for w in workers}
 
 
-def _price(node: TaskNode) -> int:
-    return node.unit_price_cents if node.unit_price_cents is not None else UNIT_PRICE_CENTS[node.task_type]
-
-
-def _project_gone(state: ItemState) -> bool:
-    project = get_project(state.user_id, state.project_id, attributes=["status"])
-    return project is None or project.status == ProjectStatus.DELETED
+def _live_project(state: ItemState) -> ProjectModel | None:
+    """The project's status and frozen unit prices (one read); None if it is gone or deleted."""
+    project = get_project(state.user_id, state.project_id, attributes=["status", "price_snapshot"])
+    return None if project is None or project.status == ProjectStatus.DELETED else project
 
 
 def advance(state: ItemState) -> ItemState:
-    if _project_gone(state):
+    project = _live_project(state)
+    if project is None:
         return _ended(state)  # deleted: nothing more is asked, written or counted
     item = get_item(state.project_id, state.item_id)
     if item is None:
@@ -126,7 +124,8 @@ def advance(state: ItemState) -> ItemState:
             "path": [*recorded.path, node.id],
             "answers": {**recorded.answers, node.id: result.answer},
             "traversals": {**recorded.traversals, str(index): recorded.traversals.get(str(index), 0) + 1},
-            "cost_cents": recorded.cost_cents + _price(node),
+            # The node's unit price frozen with the flow version at start (bytebridge.billing.prices).
+            "cost_cents": recorded.cost_cents + prices.unit_price(project.price_snapshot, state.flow_version, node),
             "next": edge.target,
         }
     )

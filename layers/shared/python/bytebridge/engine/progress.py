@@ -15,6 +15,7 @@ this module decides when, and fires the delivery events after a transition that 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from bytebridge.billing import invoices, ledger
 from bytebridge.clock import now_ms
 from bytebridge.dal.history import SYSTEM, transition
 from bytebridge.dal.items import (
@@ -70,7 +71,10 @@ def record_step(item: ItemModel, round_: int, before: ItemProgress, after: ItemP
 def finish(item: ItemModel, user_id: str, round_: int, progress: ItemProgress, end_node: str) -> bool:
     """processing → completed: write the result, deliver it (21-day acceptance window), count it."""
     result = {"endNode": end_node, "path": [*progress.path, end_node], "answers": progress.answers}
-    done = mark_finished(item, user_id, round_, result, progress.cost_cents)
+    charge = None
+    if progress.cost_cents > 0:  # drawn from the balance in the finish's own transaction (trial and rework: free)
+        charge = ledger.usage_charge(user_id, item.project_id, item.item_id, round_, progress.cost_cents)
+    done = mark_finished(item, user_id, round_, result, progress.cost_cents, charge)
     if done:
         count(BusinessMetric.ITEMS_FINISHED)
         _after_finish(user_id, item.project_id, item.item_id, trial=item.trial_round is not None)
@@ -110,10 +114,13 @@ def trial_done_if_finished(user_id: str, project_id: str) -> bool:
 
 
 def complete_if_done(user_id: str, project_id: str) -> bool:
-    """inProgress → completed once no item is waiting or in flight."""
+    """inProgress → completed once no item is waiting or in flight; the unused pre-charge goes back to the balance
+    and the project's invoice is issued (asynchronously)."""
     if not complete_if_idle(user_id, project_id):
         return False
+    ledger.release_unused(user_id, project_id)
     events.on_project_status(project_id, ProjectStatus.IN_PROGRESS.value, ProjectStatus.COMPLETED.value)
+    invoices.request_invoice(user_id, project_id)  # issued once, whatever number of times it completes
     return True
 
 

@@ -8,7 +8,8 @@ Extensions (COCO cannot express these; readers that do not know them ignore them
   [{"node", "text"}]}: image-level answers, which never become detection categories (categories are the
   labels of drawing nodes only);
 - image["file_name"] is `<item id>_<base name of the link>` (writer.safe_file_name): unique, stable, no path;
-- an image whose size is unknown (no answer of the item states it, and ingestion recorded none) has no
+- an image whose size is unknown (no answer of the item states it, and ingestion recorded none: only items
+  admitted before admission checks recorded sizes, bytebridge.ingest) has no
   "width"/"height" keys rather than a false 0×0, and image["bytebridge"]["size_unknown"] = true; such an
   image has no annotations (every drawing answer states its image's size);
 - boxes, cuboids (their enclosing box) and keypoints (a degenerate polygon at the point) carry a polygon

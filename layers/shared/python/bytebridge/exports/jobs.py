@@ -97,7 +97,8 @@ def export_schema(project: ProjectModel) -> ExportSchema:
 
 def finished_items(project_id: str) -> Iterator[ItemModel]:
     """The project's items that reached an end node with a result, in upload order, one page at a time."""
-    return completed_with_result(project_id, ["item_id", "url", "resource_type", "result"], QUERY_PAGE)
+    attributes = ["item_id", "url", "resource_type", "result", "image_width", "image_height"]  # sizes: ingestion's
+    return completed_with_result(project_id, attributes, QUERY_PAGE)
 
 
 def _with_progress(export: ExportModel, items: Iterable[ExportItem]) -> Iterator[ExportItem]:

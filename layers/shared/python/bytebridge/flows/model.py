@@ -65,7 +65,14 @@ class TaskNode(_Wire):
     )
     overlap: Overlap = Field(default_factory=Overlap)
     gold: GoldPolicy = Field(default_factory=GoldPolicy)
-    unit_price_cents: int | None = Field(None, ge=0, le=100_000, description="Default: the price list's")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_client_price(cls, data: object) -> object:
+        # Prices are the platform's (GET /api/v1/prices, or a price negotiated with operators), never the client's.
+        if isinstance(data, dict) and ({"unitPriceCents", "unit_price_cents"} & data.keys()):
+            raise ValueError("unitPriceCents cannot be set: prices are the published ones (GET /api/v1/prices)")
+        return data
 
 
 class EndNode(_Wire):

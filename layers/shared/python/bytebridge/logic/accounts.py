@@ -114,7 +114,9 @@ def account_of(user_id: str) -> AccountModel:
     return _account(user_id)
 
 
-def update_preferences(user_id: str, *, language: str | None, notices_optional: bool | None) -> AccountModel:
+def update_preferences(
+    user_id: str, *, language: str | None, notices_optional: bool | None, billing_details: dict | None = None
+) -> AccountModel:
     account = _account(user_id)
-    set_preferences(account, language=language, notices_optional=notices_optional)
+    set_preferences(account, language=language, notices_optional=notices_optional, billing_details=billing_details)
     return _account(user_id)

@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass
 
 from bytebridge import ids
+from bytebridge.billing import invoices, ledger
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.flows import find_version, save_version
@@ -28,7 +29,7 @@ from bytebridge.dal.projects import ProjectModel, get_live_project, get_project,
 from bytebridge.delivery import events
 from bytebridge.engine.launch import launch_wave, withdraw_in_flight
 from bytebridge.engine.progress import trial_done_if_finished
-from bytebridge.enums import ProjectStatus
+from bytebridge.enums import ItemStatus, ProjectStatus
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.logic import projects
 from bytebridge.logic.flows import DOCUMENTED
@@ -133,7 +134,8 @@ def _sample(project: ProjectModel, trial_round: int, size: int) -> None:
     for earlier in range(1, trial_round):
         for item in trial_items(project.project_id, earlier):
             reset_trial_item(item, project.user_id)
-    keys = sorted(item.item_id for item in all_item_keys(project.project_id))
+    ready = (item for item in all_item_keys(project.project_id) if item.status == ItemStatus.NOT_STARTED)
+    keys = sorted(item.item_id for item in ready)  # refused items are never labeled
     chosen = random.Random(f"{project.project_id}#{trial_round}").sample(keys, min(size, len(keys)))
     marked = sum(mark_trial(project.project_id, item_id, trial_round) for item_id in chosen)
     if marked != size:  # an item was removed meanwhile: the trial is what was marked
@@ -300,7 +302,9 @@ def end_project(account: AccountModel, project: ProjectModel) -> bool:
         actions=[P.completed_at.set(now)],
     )
     if drained:
+        ledger.release_unused(project.user_id, project.project_id)  # what the pre-charge did not use
         events.on_project_status(project.project_id, project.status, S.COMPLETED.value)
+        invoices.request_invoice(project.user_id, project.project_id)
     else:
         # An item was launched or reworked between our read and the withdrawal: a repeated end finishes it.
         raise ApiError(ErrorCode.CHECKING_STATUS, "items are still being withdrawn: call alterState end again")

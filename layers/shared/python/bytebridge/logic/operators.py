@@ -1,6 +1,7 @@
 """What operators do (the operator API, /operator/v1, `operators` group only): the review queue, approve with a
-trial size, reject with reasons, trial disputes and their answers (with free relabeling), starting a project that
-waits for payment, and the audit log. Every action is audited (bytebridge.dal.audit) after it took effect.
+trial size, reject with reasons, trial disputes and their answers (with free relabeling), a project's negotiated
+prices, starting a project that waits for payment without the client's confirm (an override), and the audit log.
+Every action is audited (bytebridge.dal.audit) after it took effect.
 
 Errors are bytebridge.logic.lifecycle.LifecycleError (HTTP statuses): 404 unknown project, 409 the project is not
 (or no longer) in a status that allows the action (another operator acted first), 400 invalid input.
@@ -10,6 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bytebridge.billing import prices
 from bytebridge.clock import now_ms
 from bytebridge.dal import audit
 from bytebridge.dal.accounts import get_account
@@ -231,11 +233,23 @@ def answer_disputes(operator: str, project_id: str, text: str, relabel: list[str
     return {"projectId": project_id, "answered": True, "relabeled": launched}
 
 
-# ---- start (until the money issue) and the audit log ----------------------------------------------------------
+# ---- negotiated prices, the start override and the audit log --------------------------------------------------
+
+
+def set_prices(operator: str, project_id: str, cents_by_type: dict[str, int]) -> dict:
+    """Negotiated unit prices of a project (task type → cents per task), before its trial (draft or under review):
+    the trial, the estimate and the charge use them (frozen with the flow version)."""
+    project = _project(project_id)
+    if not prices.negotiate(project, cents_by_type):
+        raise _conflict(project_id, prices.NEGOTIABLE, "set the prices of")
+    _audit(operator, "prices", project_id, prices=cents_by_type)
+    return {"projectId": project_id, "prices": cents_by_type, "snapshot": project.price_snapshot}
 
 
 def start(operator: str, project_id: str) -> dict:
-    """waitingPayment → inProgress (by hand until payment starts projects): the remaining items launch."""
+    """waitingPayment → inProgress without the client's confirm: an audited override (a client invoiced outside
+    the balance). Nothing is pre-charged; usage draws the balance as items finish, what it does not cover is owed
+    (receivable: code 16 for the account's next start). The remaining items launch."""
     project = _project(project_id)
     if project.status_enum is not S.WAITING_PAYMENT:
         raise _conflict(project_id, [S.WAITING_PAYMENT], "start")
@@ -244,7 +258,7 @@ def start(operator: str, project_id: str) -> dict:
     )
     if not moved:
         raise _conflict(project_id, [S.WAITING_PAYMENT], "start")
-    _audit(operator, "start", project_id, launched=launched)
+    _audit(operator, "start", project_id, launched=launched, override="started without the client's pre-charge")
     return {"projectId": project_id, "status": S.IN_PROGRESS.value, "launched": launched}
 
 

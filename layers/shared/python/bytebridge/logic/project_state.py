@@ -7,9 +7,11 @@ the loser re-reads and is answered from the new status.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bytebridge.billing import ledger, prices
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.history import transition
+from bytebridge.dal.imports import drop_credentials
 from bytebridge.dal.projects import (
     ProjectModel,
     get_live_project,
@@ -91,6 +93,8 @@ def start_refusal(account: AccountModel, project: ProjectModel) -> ApiError | No
     status = project.status_enum
     if status in _START_REFUSALS:
         return ApiError(_START_REFUSALS[status], _START_HINTS.get(status))
+    if project.checking_count:  # its trial sample and first wave must come from checked items only
+        return ApiError(ErrorCode.CHECKING_STATUS, f"{project.checking_count} uploaded files are still being checked")
     if not project.item_count:
         if project.resources_submitted:
             return ApiError(
@@ -99,11 +103,19 @@ def start_refusal(account: AccountModel, project: ProjectModel) -> ApiError | No
         return ApiError(ErrorCode.NO_RESOURCES)
     if problem := ProjectConfig.of(project).problem():
         return ApiError(ErrorCode.START_FAILED, problem)
+    return account_refusal(account)
+
+
+def account_refusal(account: AccountModel) -> ApiError | None:
+    """Why this account may not start or pay for a project now (codes 12, 16, 17), or None."""
     if not account.card_bound:
         return ApiError(ErrorCode.CARD_REQUIRED)
-    if account.credit_state == CreditState.UNSETTLED:
+    credit_state = ledger.credit_state(account.user_id, account.credit_state)
+    if credit_state == CreditState.UNSETTLED:
         return ApiError(ErrorCode.UNSETTLED_CREDIT)
-    if account.credit_state == CreditState.SETTLING:
+    if account.chargeback_id:
+        return ApiError(ErrorCode.UNSETTLED_CREDIT, "a card payment of the account is disputed at the bank")
+    if credit_state == CreditState.SETTLING:
         return ApiError(ErrorCode.SETTLEMENT_IN_PROGRESS)
     return None
 
@@ -148,7 +160,8 @@ def _start(account: AccountModel, project: ProjectModel) -> None:
                 condition=ProjectModel.start_lock_until == token,
             )
         else:
-            freeze_flow(project)  # what the items will walk: fixed from review on (code 28 for changes)
+            # What the items will walk, fixed from review on (code 28 for changes), and its unit prices.
+            prices.freeze(project, freeze_flow(project))
             # A draft reconfigured after its trial runs a new trial at once (重新标注); others go to review.
             submit = lifecycle.relabel if project.reconfigured else lifecycle.submit_for_review
             moved = submit(account, project, token)
@@ -179,6 +192,7 @@ def _delete(account: AccountModel, project: ProjectModel) -> None:
     release = lambda tx: release_in(tx, name_key, project.project_id)  # noqa: E731
     if not transition(project, S.DELETED, by=account.user_id, now=now_ms(), reason="deleted", also=release):
         raise _StatusChanged
+    drop_credentials(project.project_id)  # bucket imports: nothing reads the client's buckets any more
 
 
 def _end(account: AccountModel, project: ProjectModel) -> None:

@@ -1,14 +1,18 @@
-"""submitResource: links to the client's files become data items of a project."""
+"""submitResource: links to the client's files become data items of a project, through `admit`, the one admission
+entry point of every intake (links, web uploads, bucket imports)."""
 
+from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from bytebridge import ids
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel
-from bytebridge.dal.items import add_resources
-from bytebridge.dal.projects import get_live_project
+from bytebridge.dal.items import add_resources, refused_page
+from bytebridge.dal.projects import ProjectModel, get_live_project
+from bytebridge.delivery import cursor
 from bytebridge.enums import ProjectStatus, ResourceType
 from bytebridge.errors import ApiError, ErrorCode
+from bytebridge.ingest.requests import request_checks
 from bytebridge.models.client_api import (
     MAX_URL_LENGTH,
     RESOURCE_EXTENSIONS,
@@ -16,6 +20,12 @@ from bytebridge.models.client_api import (
     ProjectType,
     SubmitResourceData,
     SubmitResourceParams,
+)
+from bytebridge.models.ingest import (
+    MAX_REFUSED_PAGE,
+    ListRefusedItemsData,
+    ListRefusedItemsParams,
+    RefusedItem,
 )
 from bytebridge.settings import get_settings
 
@@ -130,30 +140,84 @@ def _check_fits_project(project_type: str, kind: ResourceType) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """What one admission did: the links (or object URLs) that became new items, and those already in the project
+    (in the order given, each once)."""
+
+    added: list[str]
+    existing: list[str]
+    created_ms: int
+
+
+def admit(project: ProjectModel, kind: str, urls: list[str], *, origin: str | None = None) -> Admitted:
+    """The one way into a project: each of `urls` not yet in it becomes an item in the checking state (one claim per
+    link, counted on the project in the same transaction, so a retry or a concurrent call adds nothing twice), and
+    its check is requested (bytebridge.ingest: the item is launched only once its bytes were found fit). `origin`:
+    the bucket import the bytes are read through (bytebridge.ingest.origins); None: the link itself. The caller
+    validated the links (syntax, tenancy). ApiError 24 if `kind` does not suit the project, 25 if the project takes
+    no uploads (also if it left the upload statuses meanwhile: the items are taken back), 8 if it is gone."""
+    if project.status_enum not in UPLOAD_STATUSES:
+        raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, f"a {project.status} project takes no uploads")
+    if kind not in set(ResourceType):
+        raise ApiError(ErrorCode.RESOURCE_INVALID, f"resourceType must be one of {', '.join(ResourceType)}")
+    _check_fits_project(project.type, ResourceType(kind))
+    unique = list(dict.fromkeys(urls))
+    now = now_ms()
+    entries = [(ids.new_item_id(now, position), url) for position, url in enumerate(unique)]
+    statuses = [status.value for status in UPLOAD_STATUSES]
+    items = add_resources(project, kind, entries, now, statuses, origin)
+    if items is None:
+        get_live_project(project.user_id, project.project_id)  # 8 if it was deleted meanwhile
+        raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, "the project left the upload statuses")
+    request_checks(project, items)
+    new = {item.url for item in items}
+    return Admitted(
+        added=[url for url in unique if url in new],
+        existing=[url for url in unique if url not in new],
+        created_ms=now,
+    )
+
+
 def submit_resources(account: AccountModel, params: SubmitResourceParams) -> SubmitResourceData:
-    """Add one item per link not yet in the project, counted on the project in the same transactions (a retry
-    or a concurrent call with the same links adds nothing twice). If the project left the upload statuses
-    meanwhile, the items are taken back and the call answers 25 (or 8)."""
+    """submitResource: the links, once validated, admitted (see `admit`)."""
     project = get_live_project(account.user_id, params.project_id)
     if project.status_enum not in UPLOAD_STATUSES:
         raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, f"a {project.status} project takes no uploads")
     kind = check_links(params.resource_type, params.resource_urls, account.user_id, repeats_allowed=True)
-    _check_fits_project(project.type, kind)
-    unique = list(dict.fromkeys(params.resource_urls))
-    now = now_ms()
-    entries = [(ids.new_item_id(now, position), url) for position, url in enumerate(unique)]
-    items = add_resources(project, kind.value, entries, now, [status.value for status in UPLOAD_STATUSES])
-    if items is None:
-        get_live_project(account.user_id, project.project_id)  # 8 if it was deleted meanwhile
-        raise ApiError(ErrorCode.UPLOAD_NOT_ALLOWED, "the project left the upload statuses")
-    new = {item.url for item in items}
+    admitted = admit(project, kind.value, params.resource_urls)
     urls = list(params.resource_urls)
     return SubmitResourceData(
         project_id=project.project_id,
         resource_type=kind.value,
         resource_dta=urls,
         resource_data=urls,
-        created=now // 1000,
-        added_urls=[url for url in unique if url in new],
-        existing_urls=[url for url in unique if url not in new],
+        created=admitted.created_ms // 1000,
+        added_urls=admitted.added,
+        existing_urls=admitted.existing,
+    )
+
+
+_REFUSED_LISTING = "refused"
+_REFUSED_KEYS = frozenset({"project_id", "item_id"})
+
+
+def list_refused_items(account: AccountModel, params: ListRefusedItemsParams) -> ListRefusedItemsData:
+    """listRefusedItems: one page of the project's refused files (upload order) with the reasons."""
+    project = get_live_project(account.user_id, params.project_id)
+    if not 1 <= params.limit <= MAX_REFUSED_PAGE:
+        raise ApiError(ErrorCode.PARAMETER_INVALID, f"limit must be 1–{MAX_REFUSED_PAGE}")
+    start_key = cursor.decode(params.cursor, _REFUSED_LISTING, _REFUSED_KEYS, project.project_id)
+    items, last_key = refused_page(project.project_id, params.limit, start_key)
+    return ListRefusedItemsData(
+        project_id=project.project_id,
+        checking_count=project.checking_count or 0,
+        refused_count=project.refused_count or 0,
+        items=[
+            RefusedItem(
+                item_id=item.item_id, url=item.url, reason=item.refusal or "", mime=item.mime, created=item.created_at
+            )
+            for item in items
+        ],
+        next_cursor=cursor.encode(_REFUSED_LISTING, last_key),
     )

@@ -63,11 +63,21 @@ class Notices(_Wire):
     optional: bool = Field(description="Non-essential e-mails (PM message notices, …); essential ones always go")
 
 
+class BillingDetails(_Wire):
+    """Printed on invoices under the account's e-mail (all optional)."""
+
+    name: str = Field("", max_length=200)
+    company: str = Field("", max_length=200)
+    address: str = Field("", max_length=1000, description="lines apart by \\n")
+    tax_id: str = Field("", max_length=64)
+
+
 class MeResponse(_Wire):
     user_id: str
     email: str
     language: Language
     notices: Notices
+    billing: BillingDetails = Field(default_factory=BillingDetails)
 
 
 class NoticesPatch(_Wire):
@@ -77,6 +87,7 @@ class NoticesPatch(_Wire):
 class PatchMeRequest(_Wire):
     language: Language | None = None
     notices: NoticesPatch | None = None
+    billing: BillingDetails | None = Field(None, description="replaces the billing details as a whole")
 
 
 class ApiKey(_Wire):
@@ -88,6 +99,13 @@ class ApiKey(_Wire):
 class ApiKeysResponse(_Wire):
     user_id: str
     keys: list[ApiKey] = Field(description="The active secrets, oldest first (at most two)")
+
+
+class WebhookSecretResponse(_Wire):
+    secret: str = Field(description="whsec_…: verify each callback's ByteBridge-Signature with it (not the API secret)")
+    previous_expires_at: int | None = Field(
+        description="After a rotation: until when (epoch ms) callbacks also carry a signature by the previous secret"
+    )
 
 
 class ErrorBody(_Wire):

@@ -36,3 +36,12 @@ class DisputesAnswerRequest(_Wire):
 class MessageRequest(_Wire):
     text: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
     item_id: str | None = None
+
+
+class DisputeAcceptRequest(_Wire):
+    amount_cents: int = Field(ge=1, description="Credited to the balance: at most what the disputed items cost")
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class DisputeRejectRequest(_Wire):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -100,6 +100,17 @@ class ListCallbackDeliveriesRequest(SignedBody):
     params: CallbackProjectParams
 
 
+class RedeliverCallbackParams(_Wire):
+    project_id: ProjectId
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="The eventId of an attempt listCallbackDeliveries shows"
+    )
+
+
+class RedeliverCallbackRequest(SignedBody):
+    params: RedeliverCallbackParams
+
+
 # ---- responses --------------------------------------------------------------------------------------------
 
 
@@ -153,11 +164,6 @@ class SetCallbackData(_Wire):
     project_id: str
     callback_url: str | None
     updated_at: int
-    webhook_secret: str | None = Field(
-        default=None,
-        description="The account's webhook secret (when a URL is set): verify each callback's ByteBridge-Signature "
-        "with it; it is not the API secret",
-    )
 
 
 class ListResultsResponse(SuccessEnvelope):
@@ -192,6 +198,19 @@ class CallbackDelivery(_Wire):
     status_code: int | None = Field(description="The endpoint's HTTP status; null if none came back")
     error: str | None = Field(description="Why the attempt failed; null when delivered")
     at: int
+
+
+class RedeliverCallbackData(_Wire):
+    project_id: str
+    event_id: str = Field(description="The same event id: a receiver that has it already can ignore it")
+    queued: bool = Field(
+        description="true: queued again (newly signed, attempts counted from 1); false: this event was queued again "
+        "less than a minute ago, nothing new was queued"
+    )
+
+
+class RedeliverCallbackResponse(SuccessEnvelope):
+    data: RedeliverCallbackData
 
 
 class ListCallbackDeliveriesData(_Wire):

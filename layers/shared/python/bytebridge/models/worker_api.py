@@ -65,10 +65,10 @@ class WorkerProfile(_Wire):
     worker_id: str
     name: str
     status: str
-    gold_answered: int
-    gold_correct: int
-    estimated_accuracy: float
-    submitted: int
+    gold_answered: int = Field(description="Gold answers of settled blocks (≥ 5, shown from the next UTC midnight)")
+    gold_correct: int = Field(description="Right answers among goldAnswered")
+    estimated_accuracy: float = Field(description="Accuracy estimate from the settled gold answers (Beta(4, 1) prior)")
+    submitted: int = Field(description="Every task submitted, gold included")
 
 
 class WorkerErrorBody(_Wire):

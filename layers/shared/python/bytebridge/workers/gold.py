@@ -4,13 +4,14 @@ whose gold accuracy falls below the bar stops receiving work."""
 
 import logging
 import random
+from dataclasses import dataclass
 
 from bytebridge.consensus import matches_gold
 from bytebridge.consensus.skills import SkillStats, is_blocked
 from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold, gold_for_node
 from bytebridge.dal.judgments import JudgmentModel, submit_gold_answer
-from bytebridge.dal.workers import WorkerModel, block, get_worker
+from bytebridge.dal.workers import DAY_MS, WorkerModel, block, get_worker
 from bytebridge.flows.model import TaskNode
 from bytebridge.workers.leases import lease, withdraw_held
 
@@ -18,6 +19,30 @@ log = logging.getLogger(__name__)
 _TRIES = 5  # gold tasks tried per serve (the annotator may have answered some already)
 GOLD_BAR = 0.7  # published rule: 70% right on gold tasks, once MIN_GOLD were answered
 MIN_GOLD = 5
+# An annotator sees their gold record only in settled blocks: at least this many gold answers, shown from the UTC
+# midnight after the newest of them (docs/worker-api.md).
+SETTLE_MIN_GOLD = 5
+
+
+@dataclass(frozen=True)
+class SettledRecord:
+    """The part of an annotator's gold record they may see: no figure moves with a submit, so none tells which
+    task was gold. The live record (consensus weights, the block rule) is never shown."""
+
+    answered: int
+    correct: int
+    submitted: int  # every task the annotator submitted, gold included (they know this number anyway)
+
+
+def settled_record(worker: WorkerModel, at_ms: int) -> SettledRecord:
+    """The gold answers of settled blocks at `at_ms`: all but the open block while that block is from the current
+    UTC day or holds fewer than SETTLE_MIN_GOLD answers (dal.workers.gold_answer_update)."""
+    total, correct = worker.gold_total or 0, worker.gold_correct or 0
+    open_day = worker.gold_open_day
+    open_total = worker.gold_open_total or 0
+    if open_day is not None and (open_day >= at_ms // DAY_MS or open_total < SETTLE_MIN_GOLD):
+        total, correct = total - open_total, correct - (worker.gold_open_correct or 0)
+    return SettledRecord(answered=total, correct=correct, submitted=(worker.submitted or 0) + (worker.gold_total or 0))
 
 
 def serve(worker: WorkerModel, project_id: str, node: TaskNode, flow_version: int) -> dict | None:
@@ -45,7 +70,7 @@ def grade(row: JudgmentModel, node: TaskNode, answer: dict) -> bool:
     if gold is None:
         raise NotFound(f"gold task {row.item_id} of project {row.project_id}")
     correct = matches_gold(node.task_type, answer, gold.answer)
-    if not submit_gold_answer(row, answer, correct):
+    if not submit_gold_answer(row, answer, correct, SETTLE_MIN_GOLD):
         return False
     worker = get_worker(row.worker_id)
     assert worker is not None  # submit_gold_answer has just written its gold record

@@ -13,12 +13,13 @@ from bytebridge.dal import judgments
 from bytebridge.dal.base import reread
 from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold
-from bytebridge.dal.items import item_url
+from bytebridge.dal.items import item_source
 from bytebridge.dal.judgments import JudgmentModel
 from bytebridge.dal.workers import WorkerModel, count_submitted
 from bytebridge.enums import JudgmentStatus, WorkerStatus
 from bytebridge.flows.answers import AnswerError, check_answer
 from bytebridge.flows.store import load_flow
+from bytebridge.ingest.origins import OriginUnreadable, presigned_get
 from bytebridge.settings import get_settings
 from bytebridge.workers import gold, tasks
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
@@ -119,16 +120,18 @@ def release(worker: WorkerModel, assignment_id: str, skip: bool) -> str:
     return JudgmentStatus.RELEASED.value
 
 
-def _data_url(row: JudgmentModel) -> str:
-    """The link the task's data was submitted with: the gold task's, or the item's."""
+def _data_source(row: JudgmentModel) -> tuple[str, str | None]:
+    """The link the task's data was submitted with (the gold task's, or the item's) and the bucket import it is
+    read through, if any."""
+    source: tuple[str, str | None] | None
     if row.gold:
         gold_task = get_gold(row.project_id, row.item_id)
-        url = None if gold_task is None else gold_task.url
+        source = None if gold_task is None else (gold_task.url, None)
     else:
-        url = item_url(row.project_id, row.item_id)
-    if url is None:
+        source = item_source(row.project_id, row.item_id)
+    if source is None:
         raise NotFound(f"{'gold task' if row.gold else 'item'} {row.item_id} of project {row.project_id}")
-    return url
+    return source
 
 
 def data_location(assignment_id: str, token: str) -> str:
@@ -147,7 +150,12 @@ def data_location(assignment_id: str, token: str) -> str:
     )
     if not valid:
         raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data link is not valid (any more)")
-    url = _data_url(row)
+    url, origin = _data_source(row)
+    if origin is not None:  # a file in the client's bucket (an import): a link signed with the import's credentials
+        try:
+            return presigned_get(origin, url, DATA_LINK_SECONDS)
+        except OriginUnreadable:
+            raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data is not readable (any more)") from None
     bucket = get_settings().data_bucket
     if url.startswith(f"s3://{bucket}/"):
         key = url.removeprefix(f"s3://{bucket}/")

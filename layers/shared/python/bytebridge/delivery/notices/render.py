@@ -9,6 +9,7 @@ from bytebridge.delivery.notices.templates import (
     FOOTER,
     KINDS,
     OPTIONAL_DEFAULTS,
+    PAYMENT_PROBLEMS,
     REJECT_REASONS,
     SENDERS,
     TEMPLATES,
@@ -49,6 +50,8 @@ def _derived(kind: Kind, language: Language, values: dict) -> dict:
         sep = ";" if language is Language.ZH else "; "
         labels = [REJECT_REASONS.get(str(r), {}).get(language, str(r)) for r in out["reasons"]]
         out["reasons_text"] = sep.join(labels) or "-"
+    if "problem" in out:
+        out["problem_text"] = PAYMENT_PROBLEMS.get(str(out["problem"]), {}).get(language, str(out["problem"]))
     if "sender" in out:
         out["sender_text"] = SENDERS.get(str(out["sender"]), {}).get(language, str(out["sender"]))
     if "excerpt" in out:

@@ -27,6 +27,12 @@ class Kind(StrEnum):
     PURGE_WARNING_TEMP_FILES = "purge_warning_temp_files"  # completed 7 days ago
     PURGE_WARNING_UNSTARTED = "purge_warning_unstarted"  # uploaded, never started for 30 days
     PM_MESSAGE = "pm_message"  # new project-manager messages after the quiet period
+    IMPORT_FINISHED = "import_finished"  # a bucket import (importS3 / importGCS) went through the whole bucket
+    PAYMENT_FAILED = "payment_failed"  # a top-up was declined or needs authentication: running projects paused
+    CHARGEBACK_OPENED = "chargeback_opened"  # to the operators' mailbox: a card payment is disputed at the bank
+    INVOICE_ISSUED = "invoice_issued"  # a completed (or ended) project's invoice, with a link to its PDF
+    DISPUTE_ACCEPTED = "dispute_accepted"  # a dispute of consumed items was upheld: the amount is back in the balance
+    DISPUTE_REJECTED = "dispute_rejected"  # … or not, with the operator's reason
 
 
 class Language(StrEnum):
@@ -58,6 +64,12 @@ KINDS: dict[Kind, tuple[str, ...]] = {
     Kind.PURGE_WARNING_TEMP_FILES: (*_PROJECT, "purge_after"),  # epoch ms
     Kind.PURGE_WARNING_UNSTARTED: (*_PROJECT, "purge_after"),
     Kind.PM_MESSAGE: (*_PROJECT, "count", "excerpt", "sender"),  # sender: "client" | "operator"
+    Kind.IMPORT_FINISHED: (*_PROJECT, "import_id", "source", "listed", "added", "duplicates", "refused"),
+    Kind.PAYMENT_FAILED: ("amount", "problem", "fix_url"),  # amount: "$50.00"; problem: "declined" | "authentication"
+    Kind.CHARGEBACK_OPENED: ("user_id", "amount", "payment_id"),
+    Kind.INVOICE_ISSUED: (*_PROJECT, "number", "amount", "link"),  # amount: "$12.34"; link: where to download it
+    Kind.DISPUTE_ACCEPTED: (*_PROJECT, "dispute_id", "amount"),
+    Kind.DISPUTE_REJECTED: (*_PROJECT, "dispute_id", "reason"),
 }
 OPTIONAL_DEFAULTS: dict[str, object] = {"note": "", "reason": "", "minutes": 15}
 
@@ -66,6 +78,10 @@ REJECT_REASONS: dict[str, dict[Language, str]] = {
     "flow_wording": {Language.EN: "the task flow's wording is unclear or wrong", Language.ZH: "任务流文字描述错误"},
     "files_not_standard": {Language.EN: "the files are not up to standard", Language.ZH: "文件不符合规范"},
     "sensitive_content": {Language.EN: "the data contains sensitive content", Language.ZH: "数据包含敏感内容"},
+}
+PAYMENT_PROBLEMS: dict[str, dict[Language, str]] = {
+    "declined": {Language.EN: "the card was declined", Language.ZH: "银行卡被拒绝"},
+    "authentication": {Language.EN: "the bank asks you to authenticate it", Language.ZH: "发卡行要求您完成验证"},
 }
 SENDERS: dict[str, dict[Language, str]] = {
     "client": {Language.EN: "the client", Language.ZH: "客户"},
@@ -181,6 +197,54 @@ EN: dict[Kind, Template] = {
             "Read and answer them with listMessages / messages or in the dashboard.",
         ),
     ),
+    Kind.IMPORT_FINISHED: Template(
+        "[ByteBridge] Import finished: $added new item(s) in $project_name",
+        (
+            f"The import $import_id of $source into your project {_EN_PROJECT} is finished.",
+            "Objects listed: $listed. New items: $added. Already in the project (skipped): $duplicates. "
+            "Refused: $refused.",
+            "See the refused objects and their reasons with retrieveImport or in the dashboard.",
+        ),
+    ),
+    Kind.PAYMENT_FAILED: Template(
+        "[ByteBridge] Payment of $amount failed: projects paused",
+        (
+            "We could not charge $amount to your saved card ($problem_text). Your running projects are paused and "
+            "no project can start until the payment goes through.",
+            "Save a card that works (or confirm this one) here: $fix_url",
+            "Then resume your projects (alterState start).",
+        ),
+    ),
+    Kind.CHARGEBACK_OPENED: Template(
+        "[ByteBridge] Chargeback opened: $amount by $user_id",
+        (
+            "The bank of account $user_id disputes the card payment $payment_id ($amount). The account may not "
+            "spend or start projects until the dispute is resolved. Answer the dispute in the Stripe dashboard.",
+        ),
+    ),
+    Kind.INVOICE_ISSUED: Template(
+        "[ByteBridge] Invoice $number: $project_name",
+        (
+            f"The invoice $number of your project {_EN_PROJECT} is ready: $amount.",
+            "Download it (PDF): $link",
+            "Every invoice is also available with listInvoices / retrieveInvoice and in the dashboard.",
+        ),
+    ),
+    Kind.DISPUTE_ACCEPTED: Template(
+        "[ByteBridge] Dispute $dispute_id accepted: $project_name",
+        (
+            f"We reviewed your dispute $dispute_id of items of {_EN_PROJECT} and credited $amount to your balance. "
+            "The credit is refundable like the payment it came from.",
+            "$note",
+        ),
+    ),
+    Kind.DISPUTE_REJECTED: Template(
+        "[ByteBridge] Dispute $dispute_id not accepted: $project_name",
+        (
+            f"We reviewed your dispute $dispute_id of items of {_EN_PROJECT} and could not accept it.",
+            "Reason: $reason",
+        ),
+    ),
 }
 
 ZH: dict[Kind, Template] = {
@@ -269,6 +333,52 @@ ZH: dict[Kind, Template] = {
             f"您在项目 {_ZH_PROJECT} 上收到 $count 条来自$sender_text的新消息。最新一条:",
             "$excerpt",
             "请通过 listMessages / messages 或在控制台中查看并回复。",
+        ),
+    ),
+    Kind.IMPORT_FINISHED: Template(
+        "[ByteBridge] 导入完成:项目 $project_name 新增 $added 条数据",
+        (
+            f"从 $source 导入到您的项目 {_ZH_PROJECT} 的任务 $import_id 已完成。",
+            "列出对象:$listed。新增数据:$added。项目中已有(跳过):$duplicates。拒绝:$refused。",
+            "请通过 retrieveImport 或在控制台中查看被拒绝的对象及原因。",
+        ),
+    ),
+    Kind.PAYMENT_FAILED: Template(
+        "[ByteBridge] $amount 扣款失败:项目已暂停",
+        (
+            "我们未能从您保存的银行卡扣款 $amount($problem_text)。您进行中的项目已暂停,扣款成功前无法启动项目。",
+            "请在此保存一张可用的银行卡(或完成此卡的验证):$fix_url",
+            "然后恢复您的项目(alterState start)。",
+        ),
+    ),
+    Kind.CHARGEBACK_OPENED: Template(
+        "[ByteBridge] 拒付:$user_id 的 $amount",
+        (
+            "账户 $user_id 的发卡行对银行卡付款 $payment_id($amount)提出了拒付。争议解决前,该账户不能消费或启动项目。"
+            "请在 Stripe 控制台中答复该争议。",
+        ),
+    ),
+    Kind.INVOICE_ISSUED: Template(
+        "[ByteBridge] 发票 $number:$project_name",
+        (
+            f"您的项目 {_ZH_PROJECT} 的发票 $number 已开具:$amount。",
+            "下载发票(PDF):$link",
+            "所有发票也可通过 listInvoices / retrieveInvoice 或在控制台中查看。",
+        ),
+    ),
+    Kind.DISPUTE_ACCEPTED: Template(
+        "[ByteBridge] 异议 $dispute_id 已受理:$project_name",
+        (
+            f"我们审核了您对项目 {_ZH_PROJECT} 数据提出的异议 $dispute_id,已将 $amount 退回您的账户余额。"
+            "该金额可按原支付路径申请退款。",
+            "$note",
+        ),
+    ),
+    Kind.DISPUTE_REJECTED: Template(
+        "[ByteBridge] 异议 $dispute_id 未通过:$project_name",
+        (
+            f"我们审核了您对项目 {_ZH_PROJECT} 数据提出的异议 $dispute_id,未能受理。",
+            "原因:$reason",
         ),
     ),
 }

@@ -1,0 +1,1 @@
+"""Money: the published prices, the balance ledger, estimates and the confirm that pre-charges a project."""
