@@ -124,6 +124,10 @@ def emulated_aws(extra_env: dict[str, str] | None = None) -> Iterator[None]:
     reset_clients()
     with ExitStack() as stack:
         stack.enter_context(mock_aws(config=MOTO_CONFIG))
+        # mock_aws puts its well-known FOOBARKEY/FOOBARSECRET in the environment: ours go back over them, or anyone
+        # could sign links the S3 door accepts (moto puts the originals back when it stops)
+        os.environ.update(extra_env or {})
+        reset_clients()
         for patch in in_group("emulator"):  # not the test-clock group: the test harness adds it
             stack.enter_context(patch.applied())
         try:

@@ -21,6 +21,7 @@ from bytebridge.workers.claim import Claimed
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 from bytebridge.workers.tasks import lease_margin
 from local.annotators import IMAGE_HEIGHT, IMAGE_WIDTH
+from local.web_standin import picture
 from tests.support.client_api import ALTER, SUBMIT, create_project, table_state
 from tests.support.engine import (
     CAT_BOX,
@@ -320,7 +321,7 @@ def started_project(api, urls: list[str]) -> str:
 def test_given_an_item_in_the_data_bucket_when_its_data_link_is_opened_then_a_presigned_url_downloads_it(api):
     # Under the caller's own prefix: since issue 12 other keys of our bucket are refused (another tenant's files).
     bucket, key = get_settings().data_bucket, f"{api.user_id}/uploads/{uuid.uuid4().hex}/cat.jpg"
-    content = b"\xff\xd8 a cat"
+    content = picture("JPEG", 64, 48)  # a real JPEG: admission checks the bytes (issue 12)
     client("s3").put_object(Bucket=bucket, Key=key, Body=content)
     started_project(api, [f"s3://{bucket}/{key}"])
     (alice,) = workers(1)

@@ -1,5 +1,5 @@
 """Web upload (issue 12): createUpload hands out presigned POSTs (exact key under the account and project, pinned
-Content-Type and resource type, a content-length-range up to the type's limit) or, for large files, a multipart
+Content-Type and resource type, a content-length-range of exactly the declared size) or, for large files, a multipart
 upload with presigned part URLs; completeUpload turns uploaded objects into items through admission, idempotently.
 The uploads go over HTTP through the local S3 door (local.s3_door), which checks signatures and POST policies as
 S3 does: the policy-limit tests depend on it."""
@@ -94,14 +94,16 @@ def test_files_upload_through_presigned_posts_and_become_items_once(api, door):
 
 def test_the_post_policy_holds_the_key_type_and_size(api, door):
     """S3 (here: the door) refuses what the policy does not allow: another key, another Content-Type or resource
-    type, an empty file."""
+    type, an empty file, a file of another size than the declared one."""
     project_id = create_project(api, FRAME_CREATE)
     (target,) = create_upload(api, project_id, files(("a.png", len(IMAGE), "image/png")))["files"]
     other_key = f"{api.user_id}/{project_id}/uploads/elsewhere/a.png"
     for changes in ({"key": other_key}, {"Content-Type": "text/html"}, {"x-amz-meta-resource-type": "text"}):
         answer = post(target, IMAGE, **changes)
         assert answer.status_code == 403, (changes, answer.text)
-    assert post(target, b"").status_code in (400, 403)  # content-length-range starts at 1 byte
+    assert post(target, b"").status_code in (400, 403)  # content-length-range: exactly the declared size
+    assert post(target, IMAGE + b"more").status_code == 400  # EntityTooLarge
+    assert post(target, IMAGE[:-1]).status_code == 400  # EntityTooSmall
     bucket = get_settings().data_bucket
     assert client("s3").list_objects_v2(Bucket=bucket, Prefix=f"{api.user_id}/").get("KeyCount") == 0
     assert post(target, IMAGE).status_code == 204

@@ -30,6 +30,12 @@ VALUES = {
     "link": "https://bytebridge.example/auth/v1/invoice?token=t",
     "dispute_id": "d1",
     "reason": "the boxes are right",
+    "import_id": "m42",
+    "source": "s3://client-photos/<cats>/",
+    "listed": 1000,
+    "added": 990,
+    "duplicates": 7,
+    "refused": 3,
 }
 
 

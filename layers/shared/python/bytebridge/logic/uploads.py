@@ -2,7 +2,7 @@
 never through the API, under keys the server chooses: <userId>/<projectId>/uploads/<uploadId>/<safe name>.
 
 A file up to MULTIPART_ABOVE gets a presigned POST whose policy pins the exact key, the declared Content-Type, the
-resource type (object metadata) and a content-length-range up to the type's limit, so S3 itself refuses anything
+resource type (object metadata) and the declared size (content-length-range), so S3 itself refuses anything
 else. A larger file gets a multipart upload: one presigned PUT URL per PART_SIZE part, so a failed part is sent again
 alone (resumable); S3 cannot bound a multipart upload's size in a policy, so completeUpload checks it. completeUpload
 turns uploaded objects into items through admit (idempotent: an object already an item is reported as existing)."""
@@ -126,12 +126,12 @@ def create_upload(account: AccountModel, params: CreateUploadParams) -> CreateUp
             target.method = "multipart"
             target.multipart = _multipart(bucket, key, content_type, kind, file.size)
         else:
-            target.post = _post(bucket, key, content_type, kind)
+            target.post = _post(bucket, key, content_type, kind, file.size)
         targets.append(target)
     return CreateUploadData(project_id=project.project_id, upload_id=upload_id, files=targets)
 
 
-def _post(bucket: str, key: str, content_type: str, kind: ResourceType) -> PresignedPost:
+def _post(bucket: str, key: str, content_type: str, kind: ResourceType, size: int) -> PresignedPost:
     meta = f"x-amz-meta-{TYPE_METADATA}"
     out = s3_presigner().generate_presigned_post(
         Bucket=bucket,
@@ -140,7 +140,7 @@ def _post(bucket: str, key: str, content_type: str, kind: ResourceType) -> Presi
         Conditions=[
             {"Content-Type": content_type},
             {meta: kind.value},
-            ["content-length-range", 1, MAX_BYTES[kind]],
+            ["content-length-range", size, size],  # exactly the declared size (≥ 1, ≤ the type's limit)
         ],
         ExpiresIn=UPLOAD_LINK_SECONDS,
     )
