@@ -11,46 +11,25 @@ from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel, user_id_for_email
 from bytebridge.dal.errors import ConditionFailed, NotFound
 from bytebridge.delivery import callbacks
-from bytebridge.identity import (
-    CLIENTS,
-    UNAUTHENTICATED_MESSAGE,
-    Caller,
-    Unauthenticated,
-    WrongGroup,
-    caller_of,
-    require_group,
-)
+from bytebridge.identity import CLIENTS, Caller, caller_of, require_group
 from bytebridge.logic import accounts
 from bytebridge.models.account_api import (
     ApiKey,
     ApiKeysResponse,
     BillingDetails,
-    ErrorBody,
-    ErrorResponse,
     MeResponse,
     Notices,
     PatchMeRequest,
     WebhookSecretResponse,
 )
+from bytebridge.models.json_errors import answer_caller_errors, error_response
 from bytebridge.observability import logger, metrics, tracer
 
 PREFIX = "/account/v1"
 app = APIGatewayRestResolver(enable_validation=True)
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message))
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
-
-
-@app.exception_handler(Unauthenticated)
-def handle_unauthenticated(error: Unauthenticated) -> Response:
-    return error_response(401, "unauthenticated", UNAUTHENTICATED_MESSAGE)
-
-
-@app.exception_handler(WrongGroup)
-def handle_wrong_group(error: WrongGroup) -> Response:
-    return error_response(403, "forbidden", str(error))
+answer_caller_errors(app)
 
 
 @app.exception_handler(NotFound)

@@ -2,7 +2,7 @@
 Thin: parse, call bytebridge.logic.users, answer UserError as {"error": {"code", "message"}} with its status.
 No authorizer: these are the calls made before a caller has a token."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
@@ -16,24 +16,18 @@ from bytebridge.models.account_api import (
     ConfirmSignUpResponse,
     Done,
     EmailRequest,
-    ErrorBody,
-    ErrorResponse,
     RefreshRequest,
     SignInRequest,
     SignUpRequest,
     TokensResponse,
 )
+from bytebridge.models.json_errors import error_response
 from bytebridge.observability import logger, metrics, tracer
 
 PREFIX = "/auth/v1"
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(unsubscribe_routes.router)
 app.include_router(invoice_link_routes.router)
-
-
-def error_response(status: int, code: str, message: str) -> Response:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message))
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
 
 
 @app.exception_handler(UserError)

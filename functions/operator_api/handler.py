@@ -7,19 +7,19 @@ Errors are JSON with an HTTP status: {"error": {"code", "message"}}: 400 invalid
 operator, 404 unknown project, 409 the project is not (or no longer) in the status the action needs.
 """
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import ValidationError
 
 from bytebridge.billing.disputes import DisputeError
 from bytebridge.body import first_problem
-from bytebridge.identity import OPERATORS, Caller, Unauthenticated, WrongGroup, caller_of, require_group
+from bytebridge.identity import OPERATORS, Caller, caller_of, require_group
 from bytebridge.logic import disputes as billing_disputes
 from bytebridge.logic import operators
 from bytebridge.logic.lifecycle import LifecycleError
-from bytebridge.models.account_api import ErrorBody, ErrorResponse
 from bytebridge.models.billing_api import NegotiatedPricesRequest
+from bytebridge.models.json_errors import answer_caller_errors, error_response
 from bytebridge.models.operator_api import (
     ApproveRequest,
     DisputeAcceptRequest,
@@ -35,19 +35,7 @@ PREFIX = "/operator/v1"
 app = APIGatewayRestResolver(enable_validation=True)
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message))
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
-
-
-@app.exception_handler(Unauthenticated)
-def handle_unauthenticated(error: Unauthenticated) -> Response:
-    return error_response(401, "unauthenticated", "sign in and send the ID token as a Bearer token")
-
-
-@app.exception_handler(WrongGroup)
-def handle_wrong_group(error: WrongGroup) -> Response:
-    return error_response(403, "forbidden", str(error))
+answer_caller_errors(app)
 
 
 @app.exception_handler(LifecycleError)
