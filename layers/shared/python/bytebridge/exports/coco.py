@@ -24,19 +24,18 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from bytebridge.annotations import (
+from bytebridge.annotations import TaskType
+from bytebridge.annotations.choices import MultipleChoiceAnswer, SingleChoiceAnswer
+from bytebridge.annotations.image import (
     BoxAnswer,
     Cuboid,
     CuboidAnswer,
     KeypointAnswer,
-    MultipleChoiceAnswer,
     PolygonAnswer,
     RotatedBoxAnswer,
     SegmentationAnswer,
-    SingleChoiceAnswer,
-    TaskType,
-    TranscriptionAnswer,
 )
+from bytebridge.annotations.text import TranscriptionAnswer
 from bytebridge.consensus.geometry import rotated_corners, signed_area
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_area, rle_bounds

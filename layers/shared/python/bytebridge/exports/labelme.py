@@ -7,16 +7,15 @@ import json
 from itertools import count
 from typing import Any
 
-from bytebridge.annotations import (
+from bytebridge.annotations.choices import MultipleChoiceAnswer, SingleChoiceAnswer
+from bytebridge.annotations.image import (
     BoxAnswer,
     CuboidAnswer,
     KeypointAnswer,
-    MultipleChoiceAnswer,
     PolygonAnswer,
     PolylineAnswer,
     RotatedBoxAnswer,
     SegmentationAnswer,
-    SingleChoiceAnswer,
 )
 from bytebridge.consensus.geometry import rotated_corners
 from bytebridge.enums import ExportFormat

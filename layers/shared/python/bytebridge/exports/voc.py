@@ -9,7 +9,7 @@ writer.xml_text, so any label yields a well-formed file; <filename> is writer.sa
 
 import math
 
-from bytebridge.annotations import BoxAnswer, CuboidAnswer, PolygonAnswer, RotatedBoxAnswer, SegmentationAnswer
+from bytebridge.annotations.image import BoxAnswer, CuboidAnswer, PolygonAnswer, RotatedBoxAnswer, SegmentationAnswer
 from bytebridge.consensus.geometry import rotated_corners
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import bounds, rle_bounds

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 
 from pydantic import BaseModel, ValidationError
 
-from bytebridge.annotations import ImageAnswer, TaskType, parse_answer
+from bytebridge.annotations import TaskType, parse_answer
+from bytebridge.annotations.base import ImageAnswer
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.capabilities import Support, capability
 from bytebridge.exports.model import ExportItem, ExportSchema, ExportSummary
