@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | md5sum | cut -c1-12)
-export PYTHONPATH := $(CURDIR)/layers/shared/python:$(CURDIR)/functions:$(CURDIR)
+export PYTHONPATH := $(CURDIR)/layers/shared/python:$(CURDIR)/functions:$(CURDIR):$(CURDIR)/sdk
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 EMAIL ?=
 PASSWORD ?=
@@ -11,7 +11,7 @@ STAGE ?=
 ARGS ?=
 PORT ?= 20000
 
-.PHONY: venv run account operator ops test lint layers types unit synth simulate bench openapi clean
+.PHONY: venv run account operator ops test lint layers types unit synth simulate bench openapi sdk-models clean
 
 venv: $(STAMP)
 
@@ -59,7 +59,7 @@ test: $(STAMP) ## every test: lint, layers, types, unit, integration (emulated A
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
-simulate: $(STAMP) ## label a simulated project on the running platform: make simulate ARGS="--items 200"
+simulate: $(STAMP) ## label a simulated project on the running platform: make simulate ARGS="--items 200 --flow text-entities"
 	$(PY) -m local.simulate --url http://127.0.0.1:$(PORT) $(ARGS)
 
 synth: $(STAMP) ## synthesize the CDK app into cdk.out (no AWS account needed)
@@ -68,6 +68,10 @@ synth: $(STAMP) ## synthesize the CDK app into cdk.out (no AWS account needed)
 openapi: $(STAMP) ## write the client API's OpenAPI document and the flow schema to docs/
 	$(PY) -m local.openapi > docs/openapi.json
 	$(PY) -c 'import json; from bytebridge.flows.model import FLOW_JSON_SCHEMA; print(json.dumps(FLOW_JSON_SCHEMA, indent=2))' > docs/flow.schema.json
+	sdk/codegen.sh
+
+sdk-models: ## regenerate the SDK's models and methods (sdk/bytebridge_client) from docs/openapi.json
+	sdk/codegen.sh
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache

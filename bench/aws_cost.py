@@ -31,6 +31,10 @@ PRICES: dict[str, Price] = {
 }
 
 
+# API Gateway HTTP API, per million requests: what the worker API would cost off the REST API (not deployed so).
+HTTP_API_USD_PER_MILLION = 1.00
+
+
 def memory_mb() -> dict[str, int]:
     """Physical function name → configured memory (infra.catalog), which GB-seconds are billed at."""
     return {resource_name(spec.name): spec.memory_mb for spec in FUNCTIONS}

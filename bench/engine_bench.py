@@ -30,7 +30,8 @@ UPLOAD_BATCH = 1000  # submitResource takes this many links per call
 PRINT_EVERY_SECONDS = 60  # at the latest; and whenever another 5% of the items has finished
 PRINT_STEPS = 20
 IDLE_SLEEP_SECONDS = 0.1  # after a round in which nobody got work: let the executions move
-STALL_SECONDS = 300  # no item finished for this long: stop and report what there is
+# No item finished for this long: stop and report what there is (a re-asked slot waits behind the whole queue).
+STALL_SECONDS = 900
 
 
 @dataclass
@@ -239,12 +240,12 @@ def print_quality(run: Run, pool: list[SimulatedAnnotator], seed: int) -> None:
     print(f"  annotator skills the consensus step weighed by: {_skill_summary(run.skills)}")
     print(f"\n  {'node':9}{'method':38}{'tasks':>6}{'accuracy':>10}{'judgments/task':>16}")
     rows = [
-        ("classify", "adaptive 3-5, agreement 0.7 (live)", classify["adaptive"]),
+        ("classify", "adaptive (the flow's overlap, live)", classify["adaptive"]),
         ("classify", "fixed 3, consolidate()", classify["fixed 3"]),
         ("classify", "fixed 3, plain majority_vote()", classify["plain 3"]),
         ("classify", "fixed 5, consolidate()", classify["fixed 5"]),
         ("classify", "fixed 5, plain majority_vote()", classify["plain 5"]),
-        ("box", "adaptive 3-5, agreement 0.7 (live)", box["adaptive"]),
+        ("box", "adaptive (the flow's overlap, live)", box["adaptive"]),
         ("box", "fixed 3, consolidate()", box["fixed 3"]),
         ("box", "fixed 5, consolidate()", box["fixed 5"]),
     ]
@@ -303,21 +304,18 @@ def print_transitions(meter: Meter, run: Run, n: int) -> int:
     for state, count in run.entered.most_common():
         print(f"  {state:12}{count:8d}{count / n:9.2f} per item")
     print(f"  {'all':12}{transitions:8d}{transitions / n:9.2f} per item, over {run.executions} executions")
-    iterations = run.events.get("MapIterationStarted", 0)
-    judgment_tasks = run.entered.get("Judgment", 0)
-    lambda_states = run.entered.get("Consensus", 0) + run.entered.get("MarkFailed", 0)
-    retried = max(0, run.events.get("LambdaFunctionScheduled", 0) - lambda_states)
+    visits, routes = run.entered.get("Visit", 0), run.entered.get("Route", 0)
+    timed_out = run.events.get("TaskTimedOut", 0)
+    failed = run.events.get("LambdaFunctionFailed", 0) + run.events.get("TaskFailed", 0)
     print(
-        f"  moto lists each Map iteration's inner states in the execution's history (MapIterationStarted {iterations},"
-        f" Judgment entered {judgment_tasks}), as AWS does for an inline Map; iteration events themselves are not"
-        f" transitions. Retries would bill transitions the history does not show as entered states: retried"
-        f" Lambda tasks here {retried}."
+        f"  One Visit (a task token) and one Route (Choice) per task visit: {visits} visits, {routes} routes for"
+        f" {_rate(visits, n):.2f} task visits per item. Retries bill transitions the history does not show as"
+        f" entered states: visits timed out and entered again {timed_out}, failed attempts {failed}."
     )
-    invokes, sends = meter.tally.calls[("lambda", "Invoke")], meter.tally.calls[("sqs", "SendMessage")]
+    invokes, batches = meter.tally.calls[("lambda", "Invoke")], meter.tally.calls[("sqs", "SendMessageBatch")]
     print(
-        f"  The interpreter's integration calls reach the meter too: lambda:Invoke {invokes} for"
-        f" {lambda_states} Lambda task states entered,"
-        f" sqs:SendMessage {sends} for {judgment_tasks} Judgment task states (plus any claim give-backs)."
+        f"  lambda:Invoke {invokes}: the Visit states' consensus calls and the worker API's one per submitted judgment;"
+        f" sqs:SendMessageBatch {batches}: a visit's slots, and each extra annotator asked for."
     )
     return transitions
 
@@ -357,6 +355,12 @@ def print_cost(meter: Meter, run: Run, transitions: int, n: int) -> None:
         if amount:
             print(f"  {service:15}{'':40}{'':14}  ${amount:9.4f}  {amount / total:6.1%}")
     print(f"  {'total':15}{'':40}{'':14}  ${total:9.4f}")
+    worker_calls = sum(c for route, c in meter.tally.api_requests.items() if route.startswith("worker "))
+    http_saving = worker_calls * (aws_cost.PRICES["api_requests"].usd - aws_cost.HTTP_API_USD_PER_MILLION) / 1e6
+    print(
+        f"  (the worker API's {worker_calls * 1000 / n:,.0f} calls per 1,000 items on an HTTP API at"
+        f" ${aws_cost.HTTP_API_USD_PER_MILLION:.2f}/M instead of REST: total ${total - http_saving * 1000 / n:.4f})"
+    )
     # What the items were charged (ItemModel.cost_cents: the unit prices of the tasks each went through).
     labor = sum(item.cost_cents or 0 for item in run.items) / 100 * 1000 / n
     prices = ", ".join(f"{run.flow.task(node).id} {_unit_price(run.flow.task(node))}¢" for node in ("classify", "box"))
@@ -368,7 +372,7 @@ def print_cost(meter: Meter, run: Run, transitions: int, n: int) -> None:
 def _unit_price(node) -> int:
     from bytebridge.pricing import UNIT_PRICE_CENTS
 
-    return node.unit_price_cents if node.unit_price_cents is not None else UNIT_PRICE_CENTS[node.task_type]
+    return UNIT_PRICE_CENTS[node.task_type]  # the published price (a flow cannot set its own)
 
 
 def print_time(meter: Meter, run: Run, n: int) -> None:

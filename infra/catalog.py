@@ -4,7 +4,7 @@ runtime invokes the same handler in-process, so the two cannot list different fu
 from dataclasses import dataclass, field
 
 # Annotator queue families (bytebridge.engine.queues.FAMILIES maps task types onto them).
-TASK_FAMILIES = ("choice", "boxes", "points", "shapes", "masks", "text")
+TASK_FAMILIES = ("choice", "boxes", "points", "shapes", "masks", "text", "audio", "video")
 
 
 @dataclass(frozen=True)
@@ -282,7 +282,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="consensus",
         handler="engine.handler.consensus",
-        description="Item flow step: consolidates a task's judgments (adaptive overlap), routes the item on",
+        description="Item flow: opens task visits, consolidates judgments (adaptive overlap), routes the item on",
         timeout_seconds=60,
         memory_mb=1024,  # numpy consolidation of masks and many boxes
         access=(
@@ -298,7 +298,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:imports:write",  # a completed project's bucket-import credentials are dropped
             "function:invoice-job:invoke",  # … and its invoice is issued
             "queue:callbacks:send",
-            *(f"queue:tasks-{family}:read" for family in TASK_FAMILIES),
+            "workflow:item-flow:respond",  # completes a task visit's token once its answer is settled
+            *(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),  # a visit's annotator slots
         ),
     ),
     FunctionSpec(
@@ -338,7 +339,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "table:imports:read",  # items of bucket imports: links presigned with the import's credentials
             "key:secrets:decrypt",
             "role:clients:assume",
-            "workflow:item-flow:respond",
+            "function:consensus:invoke",  # after a submitted judgment (asynchronously)
             *(f"queue:tasks-{family}:consume" for family in TASK_FAMILIES),
             *(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),
         ),
@@ -348,13 +349,30 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         handler="ingest_check.handler.lambda_handler",
         description="Checks new items from their first bytes (type, image size) through an SSRF-safe fetcher",
         timeout_seconds=120,  # 25 items per message, 8 fetches at a time, each at most 5 s (redirects included)
-        memory_mb=512,
+        memory_mb=1536,  # video is probed from up to 64 MiB of its bytes, 8 items at a time
         access=(
             "table:projects:write",  # the counters move with each checked item
             "table:items:write",
             "table:flows:read",  # drawing tasks need a picture
             "bucket:data:read",  # ranged reads of uploaded files
             "table:imports:read",  # items of bucket imports: read with the import's credentials (ingest.origins)
+            "key:secrets:decrypt",
+            "role:clients:assume",
+            "function:frame-job:invoke",  # ready video items of a flow with detection nodes: their frames
+        ),
+    ),
+    FunctionSpec(
+        name="frame-job",
+        handler="frame_job.handler.lambda_handler",
+        description="Extracts the sampled frames of new video items once per item (PyAV) into the data bucket",
+        timeout_seconds=900,
+        memory_mb=2048,  # a clip of up to 64 MiB in memory, decoded frame by frame
+        access=(
+            "table:projects:read",
+            "table:items:read",
+            "table:flows:read",  # the detection nodes' sampling
+            "bucket:data:write",  # reads uploaded clips, writes the frames under the project's prefix
+            "table:imports:read",  # clips of bucket imports: read with the import's credentials (ingest.origins)
             "key:secrets:decrypt",
             "role:clients:assume",
         ),
@@ -495,8 +513,7 @@ class StateMachineSpec:
 STATE_MACHINES: tuple[StateMachineSpec, ...] = (
     StateMachineSpec(
         name="item-flow",
-        description="One data item through its project's task flow (annotator slots, consensus, routing)",
-        access=tuple(f"queue:tasks-{family}:send" for family in TASK_FAMILIES),
+        description="One data item through its project's task flow (a task token per task visit, routing)",
     ),
 )
 

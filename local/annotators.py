@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from bytebridge.consensus import matches_gold
+
 IMAGE_WIDTH, IMAGE_HEIGHT = 640, 480
 DATASET_HOST = "https://data.simulated.bytebridge.local"
 
@@ -60,6 +62,14 @@ def truth_of(url: str, labels: tuple[str, ...] = ("cat", "dog")) -> Truth:
     raw = parse_qs(parts.query).get("boxes", [""])[0]
     boxes = tuple(_box(box) for box in raw.split(";") if box)
     return Truth(label, boxes)
+
+
+def truth_in_name(url: str, labels: tuple[str, ...] = ("cat", "dog")) -> Truth:
+    """The truth of a file a client uploaded (make simulate --project): the first label its name contains, else a
+    coin flip; no boxes are known."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    label = next((candidate for candidate in labels if candidate in name), None)
+    return Truth(label or random.choice(labels), ())
 
 
 def _box(text: str) -> tuple[float, float, float, float]:
@@ -115,3 +125,27 @@ def annotator_pool(count: int, mean_accuracy: float, seed: int = 11, spread: flo
         )
         for n in range(count)
     ]
+
+
+def _truth_answer(truth: Truth, label: str) -> dict:
+    boxes = [{"label": label, "x": x, "y": y, "w": w, "h": h} for x, y, w, h in truth.boxes]
+    return {"imageWidth": IMAGE_WIDTH, "imageHeight": IMAGE_HEIGHT, "boxes": boxes}
+
+
+def score(results: list[dict], dataset: dict[str, Truth], positive: str = "cat") -> dict:
+    """Consolidated answers against the truth: the class, and for items boxed, the boxes (each true box paired
+    with a consolidated one at IoU ≥ 0.5, nothing extra)."""
+    right = boxed = boxes_right = 0
+    for record in results:
+        truth = dataset[record["resourceURL"]]
+        answers = record["result"]["answers"]
+        right += answers["classify"]["choice"] == truth.label
+        if "box" in answers:
+            boxed += 1
+            boxes_right += matches_gold("rectangle_frame_select", answers["box"], _truth_answer(truth, positive))
+    return {
+        "items": len(results),
+        "classAccuracy": round(right / max(1, len(results)), 4),
+        "boxedItems": boxed,
+        "boxAccuracy": round(boxes_right / max(1, boxed), 4),
+    }

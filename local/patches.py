@@ -35,7 +35,19 @@ from local.moto_clock import (
     unix_time_millis_on_the_clock,
     unix_time_on_the_clock,
 )
-from local.moto_speedups import COPY_WITHOUT_TABLES, item_level_rollback, paged_listing
+from local.moto_speedups import (
+    COPY_WITHOUT_TABLES,
+    ClientsKept,
+    item_level_rollback,
+    paged_listing,
+    parsed_once,
+    partition_query,
+    placed_after_delete,
+    placed_after_put,
+    placed_after_update,
+    program_parsed_once,
+    retention_from_the_queue,
+)
 
 SPEED_ONLY = "speed only"
 
@@ -292,6 +304,27 @@ _POWERTOOLS_REASON = (
     "imported lazily) has no context of its own to fall back to."
 )
 
+_TABLE_QUERY_PARAMETERS = (
+    "self",
+    "hash_key",
+    "range_comparison",
+    "range_objs",
+    "limit",
+    "exclusive_start_key",
+    "scan_index_forward",
+    "projection_expressions",
+    "index_name",
+    "consistent_read",
+    "filter_expression",
+    "hash_key_conditions",
+    "range_key_conditions",
+    "filter_kwargs",
+)
+_INDEX_PARTITIONS_REASON = (
+    "Keeps the table's index partitions (local.moto_speedups.IndexPartitions) up to date with this write, so that a "
+    "Query on an index reads its partition instead of the whole table (see the Table.query patch)."
+)
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         target="moto.core.botocore_stubber:BotocoreStubber.process_request",
@@ -468,6 +501,120 @@ PATCHES: tuple[Patch, ...] = (
         reason=(
             "moto builds, filters and sorts every key of the bucket for each page, so listing a bucket of n keys "
             "costs O(n²) (100,000 keys: a minute). See local.moto_speedups.paged_listing."
+        ),
+    ),
+    Patch(
+        target="moto.dynamodb.models.table:Table.query",
+        replacement=partition_query,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=(
+            "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html",
+            "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html",
+        ),
+        parameters=_TABLE_QUERY_PARAMETERS,
+        uses=("self.all_items()",),
+        reason=(
+            "moto lists and sorts every item of the table for each Query (Table.all_items), then keeps the asked "
+            "partition: O(n log n) per query, a 1,000-item run quadratic. Only the partition's items (of the table, "
+            "or of an index, from local.moto_speedups.IndexPartitions) are handed to moto's own query code."
+        ),
+    ),
+    Patch(
+        target="moto.dynamodb.models.table:Table.put_item",
+        replacement=placed_after_put,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html",),
+        parameters=(
+            "self",
+            "item_attrs",
+            "expected",
+            "condition_expression",
+            "expression_attribute_names",
+            "expression_attribute_values",
+            "overwrite",
+            "return_values_on_condition_check_failure",
+        ),
+        reason=_INDEX_PARTITIONS_REASON,
+    ),
+    Patch(
+        target="moto.dynamodb.models.table:Table.delete_item",
+        replacement=placed_after_delete,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html",),
+        parameters=("self", "hash_key", "range_key"),
+        reason=_INDEX_PARTITIONS_REASON,
+    ),
+    Patch(
+        target="moto.dynamodb.models:DynamoDBBackend.update_item",
+        replacement=placed_after_update,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html",),
+        parameters=(
+            "self",
+            "table_name",
+            "key",
+            "update_expression",
+            "expression_attribute_names",
+            "expression_attribute_values",
+            "attribute_updates",
+            "expected",
+            "condition_expression",
+            "return_values_on_condition_check_failure",
+        ),
+        reason=_INDEX_PARTITIONS_REASON,
+    ),
+    Patch(
+        target="moto.stepfunctions.parser.backend.execution_worker:ExecutionWorker._get_evaluation_entrypoint",
+        replacement=program_parsed_once,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html",),
+        parameters=("self",),
+        reason=(
+            "moto parses the state machine's definition again for every execution it starts (ANTLR, tens of ms), "
+            "the largest part of a StartExecution. See local.moto_speedups.program_parsed_once."
+        ),
+    ),
+    Patch(
+        target="moto.sqs.models:SQSBackend.is_message_valid_based_on_retention_period",
+        replacement=retention_from_the_queue,
+        behaviour=SPEED_ONLY,
+        docs=(f"{_DOCS_SQS}/APIReference/API_ReceiveMessage.html",),
+        parameters=("self", "queue_name", "message"),
+        reason=(
+            "moto checks each received message's retention through GetQueueAttributes, which counts the queue's "
+            "messages (three passes, three times over) per message received. See "
+            "local.moto_speedups.retention_from_the_queue."
+        ),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.utils.json_path:parse",
+        replacement=parsed_once,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html",),
+        parameters=("path", "debug"),
+        uses=("parse(path)",),
+        reason=(
+            "moto's Step Functions interpreter parses every JSONPath of every state it runs with a new parser, "
+            "which reads its grammar tables each time. See local.moto_speedups.parsed_once."
+        ),
+    ),
+    Patch(
+        target=f"{_SFN_ASL}.utils.boto_client:boto3",
+        replacement=ClientsKept,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html",),
+        parameters=None,
+        uses=("boto3.client(",),
+        reason=(
+            "moto's Step Functions interpreter makes a new AWS client for each Task state it runs (a Lambda invoke, "
+            "an SQS send). See local.moto_speedups.ClientsKept."
         ),
     ),
     Patch(

@@ -453,6 +453,12 @@ class S3Door:
         return {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
 
 
+class _DoorRequestHandler(MotoRequestHandler):
+    # werkzeug writes the headers and the body in separate sends: without TCP_NODELAY the body waits for the
+    # client's (delayed) ACK of the headers, ~40 ms per request.
+    disable_nagle_algorithm = True
+
+
 class DoorServer:
     """moto's S3 behind the door, served on (host, port) from a daemon thread (port 0: any free one)."""
 
@@ -465,7 +471,7 @@ class DoorServer:
         own_bucket: Callable[[str], bool] = lambda _: True,
     ) -> None:
         app = S3Door(create_backend_app("s3"), signer, origins, own_bucket=own_bucket)
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_DoorRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="s3-door", daemon=True)
 
     @property

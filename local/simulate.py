@@ -6,7 +6,11 @@ client accepts it (acceptTrial) and confirms the estimate (confirm: pre-charged 
 the saved card, the project starts by itself), and the annotators go on until every item is finished. Progress
 is printed as it goes; at the end the consolidated answers are scored against the ground truth.
 
-    python -m local.simulate [--url http://127.0.0.1:20000] [--items 50] [--annotators 8] [--accuracy 0.8]
+    python -m local.simulate [--url http://127.0.0.1:20000] [--flow classify-then-box] [--items 50] [--annotators 8]
+                             [--accuracy 0.8]
+
+`--flow` picks the kind of project from local.sim_flows (each task type adds its own: its project, flow, dataset
+with ground truth, simulated annotators and scorer); the default is the classify-then-box project above.
 
 Faults on purpose (to see nothing is lost or counted twice): --skip-rate gives tasks back (the task goes to
 another annotator), --double-submit-rate submits an answer twice, --abandon-rate claims and walks away (the
@@ -20,23 +24,16 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import requests
 
-from bytebridge.consensus import matches_gold
 from bytebridge.signing import signed_headers
-from local.annotators import (
-    IMAGE_HEIGHT,
-    IMAGE_WIDTH,
-    SimulatedAnnotator,
-    Truth,
-    annotator_pool,
-    make_dataset,
-    project_params,
-    truth_of,
-)
+from local.annotators import truth_in_name
 from local.platform import DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, DEMO_SECRET, DEMO_USER_ID
+from local.sim_flows import FLOWS, SimFlow
+
+DEFAULT_FLOW = "classify-then-box"
 
 UPLOAD_BATCH = 1000  # submitResource takes this many links per call
 
@@ -97,22 +94,20 @@ class Operator:
 
 
 def _annotate(
-    base_url: str, annotator: SimulatedAnnotator, token: str, faults: Faults, stop: threading.Event, tally: Tally
+    base_url: str, sim: SimFlow, annotator, token: str, faults: Faults, stop: threading.Event, tally: Tally
 ) -> None:
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
     while not stop.is_set():
         try:
-            if not _work_once(http, f"{base_url}/worker/v1", annotator, faults, tally):
+            if not _work_once(http, f"{base_url}/worker/v1", sim, annotator, faults, tally):
                 return
         except (requests.RequestException, ValueError, KeyError) as exc:  # a person would retry too
             tally.add(f"error {type(exc).__name__}")
             time.sleep(1)
 
 
-def _work_once(
-    http: requests.Session, worker: str, annotator: SimulatedAnnotator, faults: Faults, tally: Tally
-) -> bool:
+def _work_once(http: requests.Session, worker: str, sim: SimFlow, annotator, faults: Faults, tally: Tally) -> bool:
     """One claim and what the annotator does with it; False once the annotator is blocked."""
     claimed = http.post(f"{worker}/assignments/claim", json={"waitSeconds": 2}, timeout=60)
     if claimed.status_code == 403:
@@ -124,9 +119,9 @@ def _work_once(
         tally.add("no work")
         return True
     tally.add("claimed")
-    # The data link redirects to the item; its URL is all the simulator needs to "see" the image.
+    # The data link redirects to the item; its URL is all the simulator needs to "see" it.
     data = http.get(assignment["dataUrl"], allow_redirects=False, timeout=30)
-    truth = truth_of(data.headers["Location"])
+    truth = sim.truth_of(data.headers["Location"])
     base = f"{worker}/assignments/{assignment['assignmentId']}"
     roll = annotator.rng.random()
     if roll < faults.abandon_rate:
@@ -145,30 +140,6 @@ def _work_once(
     return True
 
 
-def _truth_answer(truth: Truth, label: str) -> dict:
-    boxes = [{"label": label, "x": x, "y": y, "w": w, "h": h} for x, y, w, h in truth.boxes]
-    return {"imageWidth": IMAGE_WIDTH, "imageHeight": IMAGE_HEIGHT, "boxes": boxes}
-
-
-def score(results: list[dict], dataset: dict[str, Truth], positive: str = "cat") -> dict:
-    """Consolidated answers against the truth: the class, and for items boxed, the boxes (each true box paired
-    with a consolidated one at IoU ≥ 0.5, nothing extra)."""
-    right = boxed = boxes_right = 0
-    for record in results:
-        truth = dataset[record["resourceURL"]]
-        answers = record["result"]["answers"]
-        right += answers["classify"]["choice"] == truth.label
-        if "box" in answers:
-            boxed += 1
-            boxes_right += matches_gold("rectangle_frame_select", answers["box"], _truth_answer(truth, positive))
-    return {
-        "items": len(results),
-        "classAccuracy": round(right / max(1, len(results)), 4),
-        "boxedItems": boxed,
-        "boxAccuracy": round(boxes_right / max(1, boxed), 4),
-    }
-
-
 def all_results(client: Client, project_id: str) -> list[dict]:
     """Every finished item of the project, through listResults' cursor pages."""
     results, cursor = [], None
@@ -180,9 +151,29 @@ def all_results(client: Client, project_id: str) -> list[dict]:
             return results
 
 
+def _new_project(
+    base_url: str, client: Client, sim: SimFlow, flow: str, dataset: dict, operator: tuple[str, str] | None
+) -> str:
+    """Create the simulated project, add its dataset, submit it, and have the operator approve it."""
+    project_id = client.call("/api/v1/projects", sim.project(f"simulated {flow} {uuid.uuid4().hex[:8]}"))["projectId"]
+    client.call("/api/v1/projects/setFlow", {"projectId": project_id, **sim.set_flow})
+    urls = list(dataset)
+    for start in range(0, len(urls), UPLOAD_BATCH):
+        batch = urls[start : start + UPLOAD_BATCH]
+        client.call(
+            "/api/v1/projects/submitResource",
+            {"projectId": project_id, "resourceType": sim.resource_type, "resourceURLs": batch},
+        )
+    client.call("/api/v1/projects/alterState", {"projectId": project_id, "type": "start"})
+    ops = Operator(base_url, *(operator or (DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD)))
+    ops.call("POST", f"/reviews/{project_id}/approve")
+    return project_id
+
+
 def run_simulation(
     base_url: str,
     *,
+    flow: str = DEFAULT_FLOW,
     items: int = 50,
     annotators: int = 8,
     accuracy: float = 0.8,
@@ -192,32 +183,36 @@ def run_simulation(
     timeout_seconds: float = 600,
     seed: int = 7,
     operator: tuple[str, str] | None = None,  # (e-mail, password) of an operator; default: the local demo operator
+    project_id: str | None = None,  # an existing project: only its crowd is simulated, the client does the rest
     out=sys.stdout,
 ) -> dict:
-    """Run one simulated project to the end; returns the figures it printed."""
+    """Run one simulated project of the kind `flow` (local.sim_flows) to the end; returns the figures it printed.
+    With `project_id`, the crowd labels that project (answering from the label in each file's name) while its
+    client moves it through its lifecycle (e.g. `bytebridge watch --accept-trial`)."""
+    sim = FLOWS[flow]
     faults = faults or Faults()
     client = Client(base_url, user_id, secret)
-    dataset = make_dataset(items, seed=seed)
-    project = client.call("/api/v1/projects", project_params(f"simulated cats and dogs {uuid.uuid4().hex[:8]}"))
-    project_id = project["projectId"]
-    client.call("/api/v1/projects/setFlow", {"projectId": project_id, "template": "classify-then-box"})
-    urls = list(dataset)
-    for start in range(0, len(urls), UPLOAD_BATCH):
-        batch = urls[start : start + UPLOAD_BATCH]
-        client.call(
-            "/api/v1/projects/submitResource", {"projectId": project_id, "resourceType": "image", "resourceURLs": batch}
-        )
-    client.call("/api/v1/projects/alterState", {"projectId": project_id, "type": "start"})
-    ops = Operator(base_url, *(operator or (DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD)))
-    ops.call("POST", f"/reviews/{project_id}/approve")
-    print(f"project {project_id}: {items} items, {annotators} annotators at ~{accuracy:.0%}", file=out, flush=True)
+    dataset: dict | None = None
+    if project_id is None:
+        dataset = sim.dataset(items, seed)
+        project_id = _new_project(base_url, client, sim, flow, dataset, operator)
+    else:
+        sim = replace(sim, truth_of=truth_in_name)
+    print(
+        f"project {project_id} ({flow}): {annotators} annotators at ~{accuracy:.0%}",
+        file=out,
+        flush=True,
+    )
 
     stop, tally = threading.Event(), Tally()
     threads = []
-    for annotator in annotator_pool(annotators, accuracy, seed=seed):
+    for annotator in sim.annotators(annotators, accuracy, seed):
         token = requests.post(f"{base_url}/local/workers", json={"name": annotator.name}, timeout=30).json()["token"]
         thread = threading.Thread(
-            target=_annotate, args=(base_url, annotator, token, faults, stop, tally), name=annotator.name, daemon=True
+            target=_annotate,
+            args=(base_url, sim, annotator, token, faults, stop, tally),
+            name=annotator.name,
+            daemon=True,
         )
         thread.start()
         threads.append(thread)
@@ -236,7 +231,9 @@ def run_simulation(
             )
             if progress["projectStatus"] == "completed" or elapsed > timeout_seconds:
                 break
-            if progress["projectStatus"] == "trialDone":  # the client accepts the trial …
+            if dataset is None:  # an existing project: its client decides
+                pass
+            elif progress["projectStatus"] == "trialDone":  # the client accepts the trial …
                 client.call("/api/v1/projects/acceptTrial", {"projectId": project_id})
                 print("  trial accepted", file=out, flush=True)
             elif progress["projectStatus"] == "waitingPayment":  # … confirms the estimate: pre-charged, it starts
@@ -271,7 +268,7 @@ def run_simulation(
         },
         "trial": {k: trial[k] for k in ("size", "finished", "cost")} if trial else None,
         "annotators": dict(tally.counts),
-        "score": score(results, dataset),
+        "score": sim.score(results, dataset) if dataset is not None else None,
     }
     print(json.dumps(figures, indent=2), file=out, flush=True)
     return figures
@@ -280,6 +277,12 @@ def run_simulation(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:20000")
+    parser.add_argument(
+        "--flow",
+        default=DEFAULT_FLOW,
+        choices=sorted(FLOWS),
+        help=f"what to label (local.sim_flows; default {DEFAULT_FLOW})",
+    )
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--annotators", type=int, default=8)
     parser.add_argument("--accuracy", type=float, default=0.8)
@@ -289,11 +292,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--user-id", default=DEMO_USER_ID, help="the client account (default: the demo account)")
     parser.add_argument("--secret", default=DEMO_SECRET, help="its API secret")
+    parser.add_argument(
+        "--project", help="label this existing project (its files named cat_… or dog_…) instead of a new one"
+    )
     args = parser.parse_args()
     faults = Faults(args.skip_rate, args.double_submit_rate, args.abandon_rate)
     try:
         figures = run_simulation(
             args.url,
+            flow=args.flow,
             items=args.items,
             annotators=args.annotators,
             accuracy=args.accuracy,
@@ -301,6 +308,7 @@ def main() -> None:
             seed=args.seed,
             user_id=args.user_id,
             secret=args.secret,
+            project_id=args.project,
         )
     except requests.ConnectionError:
         sys.exit(f"error: no platform at {args.url}; start it with `make run`")

@@ -4,7 +4,9 @@ server instead (bytebridge.public_net, only with Settings.web_standin set, only 
 
 By default it serves real bytes for the link's file name: a real picture for .jpg/.jpeg/.png/.gif/.webp/.bmp and
 for names without an extension (CDN links), sized by a `_<width>x<height>` in the name (`cat_1024x768.jpg`) or
-640×480; UTF-8 text for .txt/.csv/.tsv/.json/.jsonl; real MPEG audio frames for .mp3; 404 otherwise. Tests
+640×480; UTF-8 text for .txt/.csv/.tsv/.json/.jsonl; real MPEG audio frames for .mp3; a real recording for
+.wav/.flac/.m4a, as long as a `_d<seconds>` in the name says (local.sim_audio) or 2 s; a real clip for
+.mp4/.webm/.mov (local.sim_video: the simulated clip its name describes, or a plain 2 s one); 404 otherwise. Tests
 register exact answers for a URL (`register`): hostile cases such as a .jpg that is HTML, a huge header, a 404, a
 redirect, a slow host. Ranges (`bytes=0-N`) are honoured as a CDN would.
 
@@ -26,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image
 
+from local import sim_audio, sim_text, sim_video
 from local.annotators import IMAGE_HEIGHT, IMAGE_WIDTH
 
 DEFAULT_SIZE = (IMAGE_WIDTH, IMAGE_HEIGHT)  # what the simulated annotators report seeing (local.annotators)
@@ -34,6 +37,8 @@ _PICTURES = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": 
 _PICTURE_TYPES = {form: f"image/{form.lower()}" for form in ("JPEG", "PNG", "GIF", "WEBP", "BMP")}
 _TEXTS = {"txt": "text/plain", "csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/json"}
 _TEXTS["jsonl"] = "application/x-ndjson"
+_RECORDINGS = {"wav": "audio/wav", "flac": "audio/flac", "m4a": "audio/mp4"}
+_CLIPS = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 
 
@@ -114,10 +119,16 @@ def default_reply(path: str) -> Reply:
     if extension in _PICTURES and name:
         form = _PICTURES[extension]
         return Reply(picture(form, *size_in_name(name)), content_type=_PICTURE_TYPES[form])
+    if (simulated := sim_text.served_text(path)) is not None:  # `make simulate --flow text-entities`
+        return Reply(simulated, content_type="text/plain; charset=utf-8")
     if extension in _TEXTS:
         return Reply(f"Sample text of {name}: 今天天气很好。\n".encode(), content_type=_TEXTS[extension])
     if extension == "mp3":
         return Reply(mp3_frames(), content_type="audio/mpeg")
+    if extension in _RECORDINGS:
+        return Reply(sim_audio.recording_for(name, extension), content_type=_RECORDINGS[extension])
+    if (clip := sim_video.served_clip(path)) is not None:  # .mp4/.webm/.mov: `make simulate --flow video`
+        return Reply(clip, content_type=_CLIPS[extension])
     return Reply(b"not found", status=404, content_type="text/plain")
 
 

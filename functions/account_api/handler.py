@@ -10,7 +10,6 @@ from bytebridge.body import as_json_request, first_problem
 from bytebridge.clock import now_ms
 from bytebridge.dal.accounts import AccountModel, user_id_for_email
 from bytebridge.dal.errors import ConditionFailed, NotFound
-from bytebridge.delivery import callbacks
 from bytebridge.identity import CLIENTS, Caller, caller_of, require_group
 from bytebridge.logic import accounts
 from bytebridge.models.account_api import (
@@ -118,6 +117,8 @@ def rotate():  # a Response (no-store header), not a model: no return annotation
 
 @app.get(f"{PREFIX}/webhookSecret")
 def get_webhook_secret():  # a Response (no-store header), not a model: no return annotation for the validator
+    from bytebridge.delivery import callbacks  # with the results models under it: loaded by these two routes only
+
     account = accounts.account_of(_user_id())
     secret = callbacks.account_webhook_secret(account)
     until = callbacks.previous_secret_until(account, now_ms())
@@ -126,6 +127,8 @@ def get_webhook_secret():  # a Response (no-store header), not a model: no retur
 
 @app.post(f"{PREFIX}/webhookSecret/rotate")
 def rotate_webhook_secret():  # a Response (no-store header), not a model: no return annotation for the validator
+    from bytebridge.delivery import callbacks
+
     user_id = _user_id()
     secret, until = callbacks.rotate_webhook_secret(accounts.account_of(user_id))
     logger.info("webhook secret rotated", extra={"user_id": user_id})

@@ -57,6 +57,10 @@ def platform(tmp_path_factory) -> Iterator[RunningPlatform]:
         **os.environ,
         "PYTHONPATH": os.pathsep.join(str(path) for path in python_path),
         "LEASE_SECONDS": str(LEASE_SECONDS),  # abandoned tasks come back within seconds, not half an hour
+        # A task visit is re-entered every 30 s, not 24 h (missing slots re-sent; a task whose extra slot found no
+        # taker for that long settles with what it has: with 8 annotators it may want a ninth, who never comes).
+        "ASSIGNMENT_HEARTBEAT_SECONDS": "30",
+        "ASSIGNMENT_TIMEOUT_SECONDS": "240",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     with log_path.open("wb") as log:

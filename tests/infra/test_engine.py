@@ -24,7 +24,6 @@ CONSUME = {
     "sqs:GetQueueAttributes",
     "sqs:GetQueueUrl",
 }
-KEY_ENCRYPT_DECRYPT = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
 TASK_RESPONSE = {"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}
 
 
@@ -66,29 +65,25 @@ def test_item_flow_is_a_standard_machine_from_its_asl_file_with_the_consensus_fu
             "TracingConfiguration": {"Enabled": True},
         },
     )
-    (waiting,) = [
-        state
-        for state in json.loads(source)["States"]["Annotate"]["ItemProcessor"]["States"].values()
-        if state.get("Resource") == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
-    ]
-    assert waiting["Parameters"]["QueueUrl.$"] == "$.queueUrl"  # why the role needs StateMachineSpec.access
+    # Two transitions per task: one token per task visit, then the Choice.
+    states = json.loads(source)["States"]
+    (waiting,) = [name for name, state in states.items() if state.get("Resource", "").endswith(".waitForTaskToken")]
+    assert (waiting, states[waiting]["Resource"]) == ("Visit", "arn:aws:states:::lambda:invoke.waitForTaskToken")
+    assert states[waiting]["Next"] == "Route" and states["Route"]["Type"] == "Choice"
+    assert {choice["Next"] for choice in states["Route"]["Choices"]} == {"Visit"}
 
 
-def test_item_flow_role_sends_to_the_task_queues_and_invokes_consensus_only(synth):
+def test_item_flow_role_invokes_consensus_only(synth):
     (role,) = ref_ids(_machine(synth)["RoleArn"])
     (trust,) = synth.resources("AWS::IAM::Role")[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "states.amazonaws.com"}
     grants = synth.grants(role)
     assert grants.pop("*") <= UNSCOPABLE_ACTIONS  # log delivery and X-Ray: no resource-level permissions
-    assert grants == {
-        synth.function_id("consensus"): {"lambda:InvokeFunction"},
-        **{synth.queue_id(queue): SEND for queue in TASK_QUEUES},
-        _data_key(synth): KEY_ENCRYPT_DECRYPT,  # the task queues' key
-    }
+    assert grants == {synth.function_id("consensus"): {"lambda:InvokeFunction"}}
     assert synth.queue_id("tasks-dlq") not in grants and synth.queue_id("callbacks") not in grants
 
 
-def test_worker_api_serves_worker_v1_and_answers_item_flow_tokens_from_the_task_queues(synth):
+def test_worker_api_serves_worker_v1_from_the_task_queues_and_calls_consensus_but_no_workflow(synth):
     worker = synth.function_id("worker-api")
     paths = synth.api_paths()
     methods = [m["Properties"] for m in synth.resources("AWS::ApiGateway::Method").values()]
@@ -98,13 +93,13 @@ def test_worker_api_serves_worker_v1_and_answers_item_flow_tokens_from_the_task_
         assert worker in ref_ids(method["Integration"]["Uri"]), path
 
     grants = _function_grants(synth, "worker-api")
-    assert grants[ITEM_FLOW_ARN] == TASK_RESPONSE
     for queue in TASK_QUEUES:
         assert grants[synth.queue_id(queue)] == CONSUME | SEND, queue  # claim, lease, submit, release (re-send)
     assert synth.queue_id("tasks-dlq") not in grants
     actions = set().union(*grants.values())
-    assert {a for a in actions if a.startswith("states:")} == TASK_RESPONSE  # never starts an execution
-    assert {target for target, granted in grants.items() if granted & TASK_RESPONSE} == {ITEM_FLOW_ARN}
+    assert not {a for a in actions if a.startswith("states:")}  # the consensus function completes visit tokens
+    invokes = {target for target, granted in grants.items() if "lambda:InvokeFunction" in granted}
+    assert synth.function_id("consensus") in {ref for target in invokes for ref in ref_ids(target)} | invokes
 
 
 def test_launcher_runs_every_five_minutes_and_starts_item_flow_executions_only(synth):
@@ -128,12 +123,14 @@ def test_launcher_runs_every_five_minutes_and_starts_item_flow_executions_only(s
     assert render(variables["STATE_MACHINE_ARN"]) == ITEM_FLOW_ARN
 
 
-def test_consensus_may_only_look_up_the_task_queues(synth):
+def test_consensus_sends_a_visits_slots_and_completes_item_flow_tokens_only(synth):
     grants = _function_grants(synth, "consensus")
     for queue in TASK_QUEUES:
-        assert grants[synth.queue_id(queue)] == {"sqs:GetQueueUrl", "sqs:GetQueueAttributes"}, queue
+        assert grants[synth.queue_id(queue)] == SEND, queue
     assert synth.queue_id("tasks-dlq") not in grants
-    assert not any(a.startswith("states:") for a in set().union(*grants.values()))
+    assert grants[ITEM_FLOW_ARN] == TASK_RESPONSE
+    actions = set().union(*grants.values())
+    assert {a for a in actions if a.startswith("states:")} == TASK_RESPONSE  # never starts an execution
 
 
 def test_task_queues_redrive_to_the_dlq_encrypted_and_tls_only(synth):

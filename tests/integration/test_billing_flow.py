@@ -91,6 +91,10 @@ def test_the_price_table_is_published_unsigned(aws):
     table = {row["taskType"]: row["unitPriceCents"] for row in body["data"]["prices"]}
     assert table == {task_type.value: cents for task_type, cents in UNIT_PRICE_CENTS.items()}
     assert body["data"]["currency"] == "USD" and "×" in body["data"]["formula"]
+    levels = {row["level"]: (row["confidenceTarget"], row["priceFactor"]) for row in body["data"]["levels"]}
+    assert levels == {"standard": (0.95, 0.9), "high": (0.985, 1.0), "premium": (0.997, 1.15)}
+    boxes = next(row for row in body["data"]["prices"] if row["taskType"] == "rectangle_frame_select")
+    assert boxes["centsByLevel"] == {"standard": 5, "high": 6, "premium": 7}  # 6 × 0.9 and × 1.15, to the cent
 
 
 def test_a_client_cannot_set_a_price_on_a_flow_node(api):
@@ -283,9 +287,10 @@ def test_confirm_without_a_card_is_code_12(aws):
 def test_two_confirms_at_once_reserve_once_and_start_the_project_once(api):
     project_id = paying(api, count=6)
     answers: list[dict] = []
+    signed_at = now_ms()  # read once: each thread reading the clock could land on another's timestamp
 
     def confirm(n: int) -> None:  # three requests (signed apart: an identical one would be a replay, code 27)
-        answers.append(api.call(CONFIRM, {"projectId": project_id}, timestamp_ms=now_ms() - n))
+        answers.append(api.call(CONFIRM, {"projectId": project_id}, timestamp_ms=signed_at - n))
 
     threads = [threading.Thread(target=confirm, args=(n,)) for n in range(3)]
     for thread in threads:

@@ -590,3 +590,201 @@ def test_a_retry_interval_follows_the_clock(on_the_clock, step_functions):
     assert second != first
     aws("stepfunctions").send_task_success(taskToken=second, output="{}")
     assert _finished(execution)["status"] == "SUCCEEDED"
+
+
+# --- Speed-ups: the same answers as moto's own code ----------------------------------------------------------------
+
+
+def _indexed_table() -> str:
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    aws("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": attribute, "AttributeType": "S"} for attribute in ("pk", "sk", "owner", "state", "at")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-owner",
+                "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": "by-state",
+                "KeySchema": [
+                    {"AttributeName": "state", "KeyType": "HASH"},
+                    {"AttributeName": "at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+def _queried(table: str, attribute: str, value: str, index: str | None = None) -> list[dict]:
+    """Every item of a Query on `attribute = value`, two per page (LastEvaluatedKey followed)."""
+    pages = aws("dynamodb").get_paginator("query")
+    found: list[dict] = []
+    asked = {"TableName": table, "KeyConditionExpression": "#a = :v", "PaginationConfig": {"PageSize": 2}}
+    asked |= {"ExpressionAttributeNames": {"#a": attribute}, "ExpressionAttributeValues": {":v": {"S": value}}}
+    for page in pages.paginate(**asked, **({"IndexName": index} if index else {})):
+        found += page["Items"]
+    return found
+
+
+def _scanned(table: str, attribute: str, value: str) -> list[dict]:
+    """The same items found by a Scan (moto's own listing of the whole table)."""
+    items = aws("dynamodb").scan(TableName=table, ConsistentRead=True)["Items"]
+    return [item for item in items if item.get(attribute) == {"S": value}]
+
+
+def _assert_queries_match_scans(table: str) -> None:
+    def ordered(items: list[dict], *names: str) -> list[tuple]:
+        return sorted(tuple(item.get(name, {}).get("S", "") for name in (*names, "pk", "sk")) for item in items)
+
+    for owner in ("ann", "bob", "cy"):  # an index without a sort key: in no defined order
+        assert ordered(_queried(table, "owner", owner, "by-owner")) == ordered(_scanned(table, "owner", owner))
+    for state in ("open", "done"):
+        answered = _queried(table, "state", state, "by-state")
+        assert [item["at"]["S"] for item in answered] == sorted(item["at"]["S"] for item in answered)  # range order
+        assert ordered(answered, "at") == ordered(_scanned(table, "state", state), "at")
+    for pk in ("p0", "p1", "p2", "p9"):
+        answered = _queried(table, "pk", pk)
+        assert answered == sorted(_scanned(table, "pk", pk), key=lambda item: item["sk"]["S"])
+
+
+def test_queries_on_tables_and_indexes_answer_what_a_scan_finds_through_every_kind_of_write(emulated):
+    """The Query speed-up (a table's partition, an index's partitions kept beside the table) against moto's Scan,
+    after puts, updates that move an item between index partitions, deletes, a cancelled transaction, a batch
+    write, and the table emptied behind the emulator's back (as local.reset does)."""
+    from local.reset import _dynamodb  # the backend the emulator serves
+
+    dynamodb = aws("dynamodb")
+    table = _indexed_table()
+
+    def put(pk: str, sk: str, **attributes: str) -> None:
+        item = {"pk": pk, "sk": sk, **attributes}
+        dynamodb.put_item(TableName=table, Item={name: {"S": value} for name, value in item.items()})
+
+    for n in range(12):
+        put(f"p{n % 3}", f"s{n:02d}", owner=("ann", "bob", "cy")[n % 3], state="open", at=f"{100 - n:03d}")
+    put("p0", "no-owner", state="open", at="050")  # in one index only
+    _assert_queries_match_scans(table)
+
+    dynamodb.update_item(  # moves an item to another owner's partition and to "done"
+        TableName=table,
+        Key={"pk": {"S": "p1"}, "sk": {"S": "s01"}},
+        UpdateExpression="SET #o = :o, #s = :s",
+        ExpressionAttributeNames={"#o": "owner", "#s": "state"},
+        ExpressionAttributeValues={":o": {"S": "cy"}, ":s": {"S": "done"}},
+    )
+    dynamodb.update_item(  # an update creating an item
+        TableName=table,
+        Key={"pk": {"S": "p2"}, "sk": {"S": "new"}},
+        UpdateExpression="SET #o = :o",
+        ExpressionAttributeNames={"#o": "owner"},
+        ExpressionAttributeValues={":o": {"S": "bob"}},
+    )
+    dynamodb.update_item(  # leaves the by-owner index
+        TableName=table,
+        Key={"pk": {"S": "p0"}, "sk": {"S": "s00"}},
+        UpdateExpression="REMOVE #o",
+        ExpressionAttributeNames={"#o": "owner"},
+    )
+    dynamodb.delete_item(TableName=table, Key={"pk": {"S": "p0"}, "sk": {"S": "s03"}})
+    _assert_queries_match_scans(table)
+
+    with pytest.raises(ClientError) as cancelled:  # its first write is undone: the item goes back to its partitions
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"pk": {"S": "p1"}, "sk": {"S": "s04"}},
+                        "UpdateExpression": "SET #o = :o",
+                        "ExpressionAttributeNames": {"#o": "owner"},
+                        "ExpressionAttributeValues": {":o": {"S": "ann"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"pk": {"S": "p2"}, "sk": {"S": "s05"}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    dynamodb.batch_write_item(
+        RequestItems={
+            table: [
+                {"PutRequest": {"Item": {"pk": {"S": "p9"}, "sk": {"S": "b"}, "owner": {"S": "ann"}}}},
+                {"DeleteRequest": {"Key": {"pk": {"S": "p2"}, "sk": {"S": "s08"}}}},
+            ]
+        }
+    )
+    _assert_queries_match_scans(table)
+
+    _dynamodb().tables[table].items.clear()  # what a platform reset does between tests
+    put("p1", "again", owner="bob", state="done", at="001")
+    _assert_queries_match_scans(table)
+    assert _queried(table, "owner", "bob", "by-owner") == [  # not the items cleared
+        {"pk": {"S": "p1"}, "sk": {"S": "again"}, "owner": {"S": "bob"}, "state": {"S": "done"}, "at": {"S": "001"}}
+    ]
+
+
+def test_executions_of_one_machine_share_its_parsed_program_but_not_their_state(step_functions):
+    """A definition is parsed once (the Step Functions speed-ups): executions running it at once keep their own
+    input, task token, retries and output."""
+    queue_url = _queue()
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": queue_url, "MessageBody": {"token.$": "$$.Task.Token", "who.$": "$.who"}},
+        "ResultPath": "$.answer",
+        "Retry": [RETRY_ONCE],
+        "End": True,
+    }
+    sfn = aws("stepfunctions")
+    machine = sfn.create_state_machine(
+        name=f"m-{uuid.uuid4().hex[:8]}",
+        definition=json.dumps({"StartAt": "Ask", "States": {"Ask": task}}),
+        roleArn="arn:aws:iam::123456789012:role/states",
+    )["stateMachineArn"]
+    executions = {
+        who: sfn.start_execution(stateMachineArn=machine, name=who, input=json.dumps({"who": who}))["executionArn"]
+        for who in ("ann", "bob", "cy")
+    }
+
+    def tokens() -> dict[str, str]:
+        found: dict[str, str] = {}
+        while len(found) < len(executions):
+            body = json.loads(_message_body(queue_url))
+            found[body["who"]] = body["token"]
+        return found
+
+    first = tokens()
+    sfn.send_task_failure(taskToken=first["bob"], error="TryAgain", cause="bob's first attempt fails")
+    retried = json.loads(_message_body(queue_url))
+    assert retried["who"] == "bob" and retried["token"] != first["bob"]
+    for who, token in {**first, "bob": retried["token"]}.items():
+        sfn.send_task_success(taskToken=token, output=json.dumps({"by": who}))
+
+    for who, execution in executions.items():
+        finished = _finished(execution)
+        assert finished["status"] == "SUCCEEDED"
+        assert json.loads(finished["output"]) == {"who": who, "answer": {"by": who}}
+
+
+def _message_body(queue_url: str) -> str:
+    def received():
+        messages = aws("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", [])
+        if not messages:
+            return None
+        aws("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        return messages[0]["Body"]
+
+    return _wait_for(received)

@@ -44,7 +44,7 @@ def gold_flow(**overlap) -> dict:
     flow = classify_then_box().dump()
     classify = flow["nodes"][0]
     assert classify["id"] == "classify"
-    classify["gold"] = {"rate": 0.5}
+    classify["gold"] = {"rate": 0.5, "qualifying": 0}  # these tests meet real tasks from the first claim
     if overlap:
         classify["overlap"] = Overlap(**overlap).model_dump(by_alias=True)
     return flow
@@ -146,7 +146,7 @@ def test_given_an_annotator_who_answers_gold_wrong_then_they_are_blocked_after_f
     next_day()
     profile = me(token)
     assert (profile["status"], profile["goldAnswered"], profile["goldCorrect"]) == ("blocked", 5, 0)
-    assert profile["estimatedAccuracy"] == pytest.approx(4 / 10)  # Beta(4, 1) prior: (0 + 4) / (5 + 5)
+    assert profile["estimatedAccuracy"] == round(8 / 15, 4)  # Beta(8, 2) prior: (0 + 8) / (5 + 10)
 
 
 def test_given_gold_answers_then_me_shows_them_only_in_settled_blocks_never_right_after_a_submit(api):
@@ -166,7 +166,7 @@ def test_given_gold_answers_then_me_shows_them_only_in_settled_blocks_never_righ
     next_day()
     settled = me(token)
     assert (settled["goldAnswered"], settled["goldCorrect"]) == (5, 5)
-    assert settled["estimatedAccuracy"] == pytest.approx(9 / 10)  # Beta(4, 1) prior: (5 + 4) / (5 + 5)
+    assert settled["estimatedAccuracy"] == round(13 / 15, 4)  # Beta(8, 2) prior: (5 + 8) / (5 + 10)
     answer_gold(worker, 1, wrong)  # a new block: the wrong answer does not show
     assert me(token) == {**settled, "submitted": 6}
     assert (fresh(worker).gold_total, fresh(worker).gold_correct) == (6, 5)  # the live record (consensus) has it
@@ -203,7 +203,7 @@ def test_given_good_annotators_then_their_gold_record_grows_and_gold_never_count
 def test_given_gold_skill_when_two_annotators_disagree_then_the_better_one_decides(api):
     project_id = gold_project(api, ["dog"], gold_flow(min_overlap=2, max_overlap=2))
     skilled, newcomer = annotator("skilled")[0], annotator("newcomer")[0]
-    answer_gold(skilled, 3, lambda truth: truth)  # 3 of 3 right: accuracy (3 + 4) / (3 + 5) = 0.875
+    answer_gold(skilled, 3, lambda truth: truth)  # 3 of 3 right: accuracy (3 + 8) / (3 + 10) = 0.85
 
     votes = {skilled.worker_id: "dog", newcomer.worker_id: "cat"}
     for worker in (skilled, newcomer):

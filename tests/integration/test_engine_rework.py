@@ -5,6 +5,7 @@ from bytebridge.workers import work
 from tests.support.engine import (
     claim_within,
     completed,
+    fixed_overlap,
     items_of,
     project_row,
     running_project,
@@ -23,7 +24,7 @@ def as_cat(worker, claimed, url):
 
 
 def test_a_rejected_item_is_reworked_free_with_the_comment_and_delivered_again(api):
-    project_id = running_project(api, ["dog", "dog"])
+    project_id = running_project(api, ["dog", "dog"], flow=fixed_overlap(3))
     crowd = workers(3)
     work_until(completed(api, project_id), crowd)
     first, second = items_of(project_id)

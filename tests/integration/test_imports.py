@@ -209,7 +209,7 @@ def test_roles_of_the_platforms_own_account_are_refused(api):
         ({"roleArn": ROLE_ARN, "externalId": EXTERNAL_ID}, ErrorCode.PARAMETER_INVALID, "either accessKeyId"),
         ({"secretAccessKey": None}, ErrorCode.PARAMETER_INVALID, "either accessKeyId"),
         ({"accessKeyId": None, "secretAccessKey": None, "roleArn": ROLE_ARN}, ErrorCode.PARAMETER_INVALID, "roleArn"),
-        ({"resourceType": "video"}, ErrorCode.RESOURCE_INVALID, "resourceType"),
+        ({"resourceType": "hologram"}, ErrorCode.RESOURCE_INVALID, "resourceType"),
         ({"resourceType": "text"}, ErrorCode.RESOURCE_INVALID, "takes"),
         ({"bucket": resource_name("data")}, ErrorCode.RESOURCE_LINK_INVALID, "not a bucket of yours"),
     ],

@@ -201,7 +201,7 @@ def test_objects_that_break_the_limits_are_refused_and_removed(api):
     [
         ("image", files(("a.png", 10, "text/html")), ErrorCode.RESOURCE_INVALID, "contentType"),
         ("image", files(("a.png", 100 * MiB + 1, "image/png")), ErrorCode.RESOURCE_INVALID, "larger than"),
-        ("video", files(("a.png", 10, "image/png")), ErrorCode.RESOURCE_INVALID, "resourceType"),
+        ("hologram", files(("a.png", 10, "image/png")), ErrorCode.RESOURCE_INVALID, "resourceType"),
         ("image", files(*[(f"{n}.png", 10, "image/png") for n in range(101)]), ErrorCode.PARAMETER_INVALID, ""),
         ("image", files(("a.png", 0, "image/png")), ErrorCode.PARAMETER_INVALID, ""),
     ],

@@ -10,7 +10,9 @@ from worker_api.handler import lambda_handler
 
 from bytebridge.clock import now_ms
 from bytebridge.dal.items import ItemModel
+from bytebridge.flows.templates import classify_then_box
 from bytebridge.settings import get_settings
+from bytebridge.workers.tasks import lease_margin
 from bytebridge.workers.tokens import create_worker
 from local.emulator import LocalContext
 from local.gateway import proxy_event
@@ -114,7 +116,9 @@ def test_given_work_when_claimed_then_the_assignment_has_the_documented_fields_a
 
     assignment = claim(token)
 
-    assert ASSIGNMENT_FIELDS <= set(assignment) <= ASSIGNMENT_FIELDS | {"reworkComment"}
+    # Settings of other task types (a skeleton, overlapping spans, video sampling) come along, null or default.
+    task_settings = {"skeleton", "overlappingSpans", "sampleEvery"}
+    assert ASSIGNMENT_FIELDS <= set(assignment) <= ASSIGNMENT_FIELDS | {"reworkComment"} | task_settings
     assert (assignment["family"], assignment["taskType"], assignment["resourceType"]) == (
         "choice",
         "single_choice",
@@ -293,3 +297,22 @@ def test_given_an_s3_item_then_its_data_is_presigned_in_our_bucket_and_never_han
     else:
         assert (response.status, response.error) == (404, "notFound")
         assert "s3://" not in response.text and bucket not in response.text
+
+
+def test_given_an_annotator_whose_lease_ran_out_then_they_may_claim_that_task_again(api, annotators):
+    # Walking away is not refusing: only a submit or a skip keeps a task from its annotator for good. One slot, so
+    # the task can only come back to this annotator (else a crowd that walked away could leave it unclaimable).
+    flow = classify_then_box().dump()
+    flow["nodes"][0]["overlap"] = {"minOverlap": 1, "maxOverlap": 1}
+    with settings(LEASE_SECONDS="1"):
+        running_project(api, ["dog"], flow=flow)
+        _, token = annotators[0]
+        first = claim(token)
+        advance_past(first["leaseExpiresAt"] + lease_margin(1) * 1000)  # its message is visible again
+        again = claim(token)
+        late = call("POST", assignment_path(first, "submit"), token, {"answer": {"choice": "dog"}})
+        submitted = call("POST", assignment_path(again, "submit"), token, {"answer": {"choice": "dog"}})
+
+    assert again["assignmentId"] != first["assignmentId"]
+    assert late.status == 409
+    assert submitted.status == 200, submitted.text

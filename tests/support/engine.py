@@ -11,6 +11,7 @@ from bytebridge.dal.items import ItemModel
 from bytebridge.dal.projects import ProjectModel
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.launch import activate_project
+from bytebridge.flows.templates import classify_then_box
 from bytebridge.settings import get_settings
 from bytebridge.workers import claim as claiming
 from bytebridge.workers import work
@@ -49,6 +50,16 @@ def running_project(api: ClientApi, labels: list[str], *, template: str | None =
     assert api.call(ALTER, {"projectId": project_id, "type": "start"})["code"] == 0
     activate_project(api.user_id, project_id)
     return project_id
+
+
+def fixed_overlap(n: int, nodes: tuple[str, ...] = ("classify", "box")) -> dict:
+    """classify-then-box asking exactly `n` annotators per task of `nodes` (tests that count slots and judgments;
+    the template's own overlap is adaptive)."""
+    flow = classify_then_box().dump()
+    for node in flow["nodes"]:
+        if node["id"] in nodes:
+            node["overlap"] = {**node["overlap"], "minOverlap": n, "maxOverlap": n}
+    return flow
 
 
 def workers(count: int, prefix: str = "w") -> list[WorkerModel]:

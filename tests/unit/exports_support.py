@@ -22,6 +22,10 @@ class Record:
     url: str
     resource_type: str = "image"
     result: dict | None = None
+    text: str | None = None  # a text item's content, kept at ingestion: the text-entity exports read it
+
+
+SAMPLE_TEXT = "Ann flew to 北京 on Monday."  # what SAMPLES' text_spans answer marks (code point offsets)
 
 
 def item(n: int, answers: dict[str, dict]) -> Record:
@@ -31,6 +35,7 @@ def item(n: int, answers: dict[str, dict]) -> Record:
         f"https://data.example.com/img/{n}.jpg",
         "image",
         {"endNode": "end", "path": path, "answers": answers},
+        SAMPLE_TEXT,
     )
 
 
@@ -71,6 +76,55 @@ SAMPLES: dict[TaskType, dict] = {
     TaskType.POLYGON: {**SIZE, "polygons": [{"label": "roof", "points": [[0, 0], [10, 0], [10, 10]]}]},
     TaskType.SEGMENTATION: {**SIZE, "masks": [{"label": "sky", "counts": rle(sample_mask())}]},
     TaskType.TRANSCRIPTION: {"text": "hello world"},
+    TaskType.TEXT_SPANS: {
+        "textLength": len(SAMPLE_TEXT),
+        "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 12, "end": 14, "label": "LOC"}],
+    },
+    TaskType.OCR_REGIONS: {
+        **SIZE,
+        "regions": [
+            {"label": "sign", "text": "EXIT", "x": 2, "y": 3, "w": 20, "h": 8},
+            {"label": "sign", "text": "出口", "quad": [[30, 10], [50, 12], [49, 20], [29, 18]]},
+        ],
+    },
+    TaskType.SKELETON: {
+        **SIZE,
+        "skeleton": {"keypoints": ["head", "hip", "foot"], "edges": [[1, 2], [2, 3]]},
+        "instances": [{"label": "walker", "keypoints": [[10, 5, 2], [12, 20, 1], [0, 0, 0]], "bbox": [5, 2, 15, 40]}],
+    },
+    TaskType.VIDEO_EVENTS: {"duration": 12.5, "segments": [{"label": "goal", "start": 1.5, "end": 4}]},
+    TaskType.AUDIO_SEGMENTS: {
+        "duration": 9.5,
+        "segments": [
+            {"label": "speech", "start": 0.5, "end": 2.25, "text": "good morning"},
+            {"label": "door", "start": 3, "end": 3.5, "text": None},
+        ],
+    },
+    TaskType.VIDEO_DETECTION: {
+        **SIZE,
+        "frameRate": 25,
+        "frameCount": 50,
+        "frames": [
+            {"frame": 0, "boxes": [{"label": "car", "x": 1, "y": 2, "w": 10, "h": 5}]},
+            {"frame": 10, "boxes": []},
+        ],
+    },
+    TaskType.VIDEO_TRACKING: {
+        **SIZE,
+        "frameRate": 25,
+        "frameCount": 20,
+        "tracks": [
+            {
+                "id": 4,
+                "label": "car",
+                "keyframes": [
+                    {"frame": 2, "x": 1, "y": 2, "w": 10, "h": 5},
+                    {"frame": 12, "x": 21, "y": 2, "w": 10, "h": 5, "occluded": True},
+                    {"frame": 15, "x": 21, "y": 2, "w": 10, "h": 5, "outside": True},
+                ],
+            }
+        ],
+    },
 }
 
 LABELS: dict[TaskType, tuple[str, ...]] = {

@@ -10,7 +10,12 @@ from bytebridge.flows.rules import flow_problems
 
 C = ConditionType
 SIZE = {"imageWidth": 100, "imageHeight": 80}
+CLIP = {**SIZE, "frameRate": 25, "frameCount": 50}  # video answers: the frame size, rate and length
+FLAGS = {"occluded": False, "outside": False}  # a keyframe's flags, as stored
+SKELETON = {"name": "cat", "keypoints": ["head", "tail"], "edges": [[1, 2]], "sigmas": [0.05, 0.1]}  # stored form
 ONE_CAT = {  # per drawing task type: a valid answer with one shape, labelled cat
+    TaskType.TEXT_SPANS: {"textLength": 12, "spans": [{"start": 4, "end": 7, "label": "cat"}]},
+    TaskType.OCR_REGIONS: {**SIZE, "regions": [{"label": "cat", "text": "CAT", "x": 1, "y": 1, "w": 2, "h": 2}]},
     TaskType.RECTANGLE: {**SIZE, "boxes": [{"label": "cat", "x": 1, "y": 1, "w": 2, "h": 2}]},
     TaskType.ROTATED_BOX: {**SIZE, "boxes": [{"label": "cat", "cx": 5, "cy": 5, "w": 2, "h": 2, "angle": 30}]},
     TaskType.FREE_POINT: {**SIZE, "points": [{"label": "cat", "x": 1, "y": 1}]},
@@ -18,6 +23,21 @@ ONE_CAT = {  # per drawing task type: a valid answer with one shape, labelled ca
     TaskType.STROKE: {**SIZE, "lines": [{"label": "cat", "points": [[0, 0], [4, 4]]}]},
     TaskType.CUBE: {**SIZE, "cuboids": [{"label": "cat", "front": [[0, 0]] * 4, "back": [[1, 1]] * 4}]},
     TaskType.SEGMENTATION: {**SIZE, "masks": [{"label": "cat", "counts": [0, 8000]}]},
+    TaskType.AUDIO_SEGMENTS: {"duration": 5, "segments": [{"label": "cat", "start": 1, "end": 2.5, "text": "meow"}]},
+    TaskType.VIDEO_EVENTS: {"duration": 5, "segments": [{"label": "cat", "start": 1, "end": 2.5}]},
+    TaskType.VIDEO_DETECTION: {
+        **CLIP,
+        "frames": [{"frame": 0, "boxes": [{"label": "cat", "x": 1, "y": 1, "w": 2, "h": 2}]}],
+    },
+    TaskType.VIDEO_TRACKING: {
+        **CLIP,
+        "tracks": [{"id": 1, "label": "cat", "keyframes": [{"frame": 0, "x": 1, "y": 1, "w": 2, "h": 2, **FLAGS}]}],
+    },
+    TaskType.SKELETON: {
+        **SIZE,
+        "skeleton": SKELETON,
+        "instances": [{"label": "cat", "keypoints": [[1.0, 1.0, 2], [5.0, 3.0, 1]], "bbox": None}],
+    },
 }
 
 
@@ -33,7 +53,9 @@ def choice(node_id: str, *options: str, multiple: bool = False, **fields) -> Tas
 
 
 def drawing(node_id: str, *labels: str, task_type: TaskType = TaskType.RECTANGLE, **fields) -> TaskNode:
-    """A drawing node (boxes unless told); labels default to cat."""
+    """A drawing node (boxes unless told); labels default to cat; a skeleton node places ONE_CAT's skeleton."""
+    if task_type == TaskType.SKELETON:
+        fields.setdefault("skeleton", SKELETON)
     return TaskNode(id=node_id, task_type=task_type, labels=list(labels or ("cat",)), **fields)
 
 

@@ -133,3 +133,20 @@ def test_rotated_two_agree_one_off():
     result = run("rotated_box", answers)
     assert result.answer["boxes"] == [pytest.approx(rbox("ship", 300, 202, 120, 40, 32))]
     assert not result.done  # the third worker matches nothing: agreement < 0.7
+
+
+def test_a_small_object_drawn_loosely_by_two_of_three_is_kept_not_split_and_dropped():
+    # Two boxes of one 20 x 20 object, offset by 6 px: IoU 0.4, below the 0.5 that counts as a match, yet the same
+    # object. Split into two clusters of one vote each it would be lost; clustered, it has two votes of three.
+    a, b = box("car", 100, 100, 20, 20), box("car", 106, 104, 20, 20)
+    iou = box_iou(np.array([[100, 100, 120, 120]], dtype=float), np.array([[106, 104, 126, 124]], dtype=float))
+    assert 0.3 < iou[0, 0] < 0.5
+    result = run("rectangle_frame_select", {"a": image(boxes=[a]), "b": image(boxes=[b]), "c": image(boxes=[])})
+    assert result.answer["boxes"] == [pytest.approx(box("car", 103, 102, 20, 20))]
+
+
+def test_two_neighbours_drawn_by_every_annotator_stay_two_boxes():
+    # IoU 0.4 with each other, above the clustering threshold: one box per annotator per cluster keeps them apart.
+    left, right = box("car", 100, 100, 40, 40), box("car", 117, 100, 40, 40)
+    answers = {w: image(boxes=[left, right]) for w in "abc"}
+    assert len(run("rectangle_frame_select", answers).answer["boxes"]) == 2

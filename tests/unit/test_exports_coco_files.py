@@ -7,12 +7,15 @@ import pytest
 from pycocotools.coco import COCO
 
 from bytebridge.annotations import TaskType
+from bytebridge.enums import ExportFormat
+from bytebridge.exports.capabilities import CAPABILITIES, Support
 from bytebridge.exports.model import ExportSchema, NodeInfo
 from bytebridge.exports.writer import safe_file_name
 from tests.unit.exports_support import HEIGHT, SAMPLES, SIZE, WIDTH, Record, export, item, node_id
 
 BOXES = node_id(TaskType.RECTANGLE)
 DRAWING = [t for t in SAMPLES if t not in (TaskType.SINGLE_CHOICE, TaskType.MULTIPLE_CHOICE, TaskType.TRANSCRIPTION)]
+DRAWN_IN_COCO = [t for t in DRAWING if CAPABILITIES[ExportFormat.COCO][t].support is not Support.UNSUPPORTED]
 BOX = {**SIZE, "boxes": [{"label": "car", "x": 1.5, "y": 2, "w": 10, "h": 5}]}
 
 
@@ -87,7 +90,7 @@ def test_box_segmentation_is_the_box_polygon():
 
 
 def test_every_annotation_of_every_drawing_type_makes_a_mask_and_loads_as_results(tmp_path):
-    items = [item(n, {node_id(t): SAMPLES[t]}) for n, t in enumerate(DRAWING) if t is not TaskType.STROKE]
+    items = [item(n, {node_id(t): SAMPLES[t]}) for n, t in enumerate(DRAWN_IN_COCO)]
 
     coco = load(tmp_path, items)
 

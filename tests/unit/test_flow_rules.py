@@ -12,7 +12,8 @@ def _well_configured(task_type: TaskType) -> TaskNode:
     if task_type in CHOICE_TYPES:
         return TaskNode(id="task", task_type=task_type, question="Which?", options=["a", "b"])
     if task_type in DRAWING_TYPES:
-        return TaskNode(id="task", task_type=task_type, labels=["cat"])
+        skeleton = {"preset": "coco-person"} if task_type == TaskType.SKELETON else None
+        return TaskNode(id="task", task_type=task_type, labels=["cat"], skeleton=skeleton)
     return TaskNode(id="task", task_type=task_type)
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from bytebridge.annotations import TaskType
 from bytebridge.flows.model import CHOICE_TYPES, Flow, TaskNode
+from bytebridge.flows.routing import next_edge
 from bytebridge.flows.rules import branch_count, check_flow, flow_problems
 from bytebridge.flows.templates import (
     DOCUMENTED_NODE,
@@ -29,7 +30,8 @@ def answers(**per_node):
 
 
 def test_the_templates_are_listed_by_name_with_a_description():
-    assert list(TEMPLATES) == ["classify-then-box", "box-then-review"]
+    assert list(TEMPLATES)[:2] == ["classify-then-box", "box-then-review"]
+    assert "segment-audio" in TEMPLATES
     assert all(description for description, _ in TEMPLATES.values())
 
 
@@ -171,3 +173,12 @@ def test_a_documented_choice_project_without_a_question_breaks_the_node_rules():
 def test_an_unknown_task_type_is_refused():
     with pytest.raises(ValueError, match="not_a_type"):
         documented_flow("not_a_type", "", None, [], None)
+
+
+def test_track_video_tracks_only_clips_where_something_was_seen():
+    flow = TEMPLATES["track-video"][1]()
+    nothing = {"duration": 5.0, "segments": []}
+    seen = {"duration": 5.0, "segments": [{"label": "car", "start": 1.0, "end": 2.0}]}
+
+    assert next_edge(flow, flow.node("events"), nothing, {})[1].target == "empty"
+    assert next_edge(flow, flow.node("events"), seen, {})[1].target == "tracks"

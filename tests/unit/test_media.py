@@ -135,7 +135,7 @@ def test_a_jpeg_is_not_taken_for_an_mp3_frame():
 
 def test_video_is_not_audio():
     media = identify(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41", complete=True)
-    assert (media.kind, media.mime) == (MediaKind.OTHER, "video/mp4")
+    assert (media.kind, media.mime) == (MediaKind.VIDEO, "video/mp4")
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,15 @@ class ProjectStatus(StrEnum):
         return self not in (ProjectStatus.DRAFT,)
 
 
+class AccuracyLevel(StrEnum):
+    """标注精度: the accuracy a task node's consolidated answers aim at (confidence targets in
+    bytebridge.consensus.model.CONFIDENCE_TARGETS; prices per level in bytebridge.pricing)."""
+
+    STANDARD = "standard"
+    HIGH = "high"
+    PREMIUM = "premium"
+
+
 class ReviewReason(StrEnum):
     """Why operators rejected a project in review (docs FAQ: 审核不通过的原因)."""
 
@@ -58,6 +67,7 @@ class ResourceType(StrEnum):
     AUDIO = "audio"
     TEXT = "text"
     GRAPHIC = "graphic"
+    VIDEO = "video"  # mp4, webm, mov: probed at admission (bytebridge.avprobe)
 
 
 class CreditState(StrEnum):
@@ -71,6 +81,13 @@ class ExportFormat(StrEnum):
     VOC = "voc"
     LABELME = "labelme"
     JSON = "json"  # the platform's native JSON Lines: one item per line, answers as stored
+    NER_JSONL = "ner_jsonl"  # text entities: spaCy-style JSON Lines {"text", "spans"}
+    CONLL = "conll"  # text entities: CoNLL-2003 BIO columns
+    COCO_TEXT = "coco_text"  # OCR regions: COCO-Text fields on COCO's layout
+    WEBVTT = "webvtt"  # audio segments: a .vtt subtitle file per recording, in a ZIP
+    SRT = "srt"  # audio segments: a SubRip .srt file per recording, in a ZIP
+    COCO_VIDEO = "coco_video"  # video detection/tracking: COCO with videos, frame ids and track ids
+    MOT = "mot"  # video tracking: MOTChallenge gt.txt per clip, in a ZIP
 
 
 class ExportStatus(StrEnum):

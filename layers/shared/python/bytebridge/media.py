@@ -18,6 +18,7 @@ class MediaKind(StrEnum):
     IMAGE = "image"  # a raster picture browsers show
     AUDIO = "audio"  # a recording browsers play
     TEXT = "text"  # UTF-8 text
+    VIDEO = "video"  # a clip browsers play (mp4, webm, mov): bytebridge.avprobe reads its facts
     OTHER = "other"  # anything else: recognised (mime set) or not (application/octet-stream)
 
 
@@ -88,7 +89,9 @@ def _container(head: bytes) -> tuple[str, MediaKind, str | None] | None:
             return "image/heic", MediaKind.OTHER, "HEIC pictures are not shown by most browsers"
         if brand in _MP4_AUDIO_BRANDS:
             return "audio/mp4", MediaKind.AUDIO, None
-        return "video/mp4", MediaKind.OTHER, None
+        return ("video/quicktime" if brand == b"qt  " else "video/mp4"), MediaKind.VIDEO, None
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # EBML: Matroska, whose browser-playable profile is WebM
+        return ("video/webm" if b"webm" in head[:64] else "video/x-matroska"), MediaKind.VIDEO, None
     return None
 
 

@@ -3,9 +3,11 @@ dump (or a ciphertext copied onto another account) reveals nothing."""
 
 import base64
 import logging
+import threading
 from functools import cache
 
 from bytebridge.aws import client
+from bytebridge.clock import now_ms
 from bytebridge.settings import get_settings
 
 # botocore logs whole request and response bodies at DEBUG: for KMS those are the plaintext secrets.
@@ -43,3 +45,35 @@ def unseal(user_id: str, ciphertext: str, purpose: str | None = None) -> str:
         CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=_context(user_id, purpose)
     )
     return out["Plaintext"].decode("utf-8")
+
+
+# Decrypted secrets are kept in process memory this long, so a warm signed call makes no KMS call. The cache is keyed
+# by the account and the ciphertext, never by the account alone: callers read the row on every call and pass what it
+# holds now, so a revoked or rotated secret stops (or starts) working on the next call; the TTL only bounds how long
+# a plaintext outlives its use in memory (and how long a disabled KMS key goes unnoticed by a warm process).
+UNSEALED_TTL_MS = 5 * 60_000
+UNSEALED_MAX_ENTRIES = 10_000  # a warm process serves few accounts; the bound only stops unbounded growth
+_unsealed: dict[tuple[str, str, str | None], tuple[int, str]] = {}
+_unsealed_lock = threading.Lock()
+
+
+def unseal_cached(user_id: str, ciphertext: str, purpose: str | None = None) -> str:
+    """unseal(), decrypting a given (account, ciphertext, purpose) at most once per UNSEALED_TTL_MS in this process."""
+    key = (user_id, ciphertext, purpose)
+    now = now_ms()
+    hit = _unsealed.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    secret = unseal(user_id, ciphertext, purpose)  # raises if KMS refuses it: nothing is cached then
+    with _unsealed_lock:
+        if len(_unsealed) >= UNSEALED_MAX_ENTRIES:
+            for stale in [k for k, (until, _s) in _unsealed.items() if until <= now] or list(_unsealed):
+                del _unsealed[stale]
+        _unsealed[key] = (now + UNSEALED_TTL_MS, secret)
+    return secret
+
+
+def forget_unsealed() -> None:
+    """Drop every decrypted secret held in memory."""
+    with _unsealed_lock:
+        _unsealed.clear()

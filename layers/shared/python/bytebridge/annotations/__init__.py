@@ -4,6 +4,7 @@ own module; ANSWER_MODELS maps every task type to its answer model."""
 
 from pydantic import BaseModel
 
+from bytebridge.annotations.audio import AudioSegmentsAnswer
 from bytebridge.annotations.base import TaskType
 from bytebridge.annotations.choices import MultipleChoiceAnswer, SingleChoiceAnswer
 from bytebridge.annotations.image import (
@@ -15,7 +16,11 @@ from bytebridge.annotations.image import (
     RotatedBoxAnswer,
     SegmentationAnswer,
 )
+from bytebridge.annotations.ocr import OcrAnswer
+from bytebridge.annotations.skeleton import SkeletonAnswer
+from bytebridge.annotations.spans import TextSpansAnswer
 from bytebridge.annotations.text import TranscriptionAnswer
+from bytebridge.annotations.video import VideoDetectionAnswer, VideoEventsAnswer, VideoTrackingAnswer
 
 ANSWER_MODELS: dict[TaskType, type[BaseModel]] = {
     TaskType.SINGLE_CHOICE: SingleChoiceAnswer,
@@ -28,6 +33,13 @@ ANSWER_MODELS: dict[TaskType, type[BaseModel]] = {
     TaskType.POLYGON: PolygonAnswer,
     TaskType.SEGMENTATION: SegmentationAnswer,
     TaskType.TRANSCRIPTION: TranscriptionAnswer,
+    TaskType.TEXT_SPANS: TextSpansAnswer,
+    TaskType.OCR_REGIONS: OcrAnswer,
+    TaskType.SKELETON: SkeletonAnswer,
+    TaskType.AUDIO_SEGMENTS: AudioSegmentsAnswer,
+    TaskType.VIDEO_EVENTS: VideoEventsAnswer,
+    TaskType.VIDEO_DETECTION: VideoDetectionAnswer,
+    TaskType.VIDEO_TRACKING: VideoTrackingAnswer,
 }
 
 

@@ -27,6 +27,13 @@ class TaskType(StrEnum):
     POLYGON = "polygon"
     SEGMENTATION = "segmentation"
     TRANSCRIPTION = "transcription"  # OCR, speech-to-text, translation: free text
+    TEXT_SPANS = "text_spans"  # text entities (NER): labelled character spans of a text
+    OCR_REGIONS = "ocr_regions"  # text regions (boxes or quadrilaterals) of an image, each with its text
+    SKELETON = "keypoint_skeleton"  # instances of a node-defined skeleton (COCO keypoints)
+    AUDIO_SEGMENTS = "audio_segments"  # labelled time segments of a recording, each optionally transcribed
+    VIDEO_EVENTS = "video_events"  # labelled time segments of a clip
+    VIDEO_DETECTION = "video_detection"  # boxes on the clip's sampled frames
+    VIDEO_TRACKING = "video_tracking"  # objects with stable ids across frames (keyframes + interpolation)
 
 
 class Strict(BaseModel):

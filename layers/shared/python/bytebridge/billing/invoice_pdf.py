@@ -11,10 +11,8 @@ import os
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import TableCellFillMode, XPos, YPos
-from fpdf.fonts import FontFace
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -95,34 +93,43 @@ def _texts(doc: InvoiceDocument) -> list[str]:
     return [*parties, doc.project_name, *(adjustment.description for adjustment in (*doc.credits, *doc.payments))]
 
 
-class _Pdf(FPDF):
-    def __init__(self, doc: InvoiceDocument) -> None:
-        super().__init__(format="A4")
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_title(f"Invoice {doc.number}" if doc.number else f"Statement {doc.project_id}")
-        self.set_author(doc.seller.name)
-        self.set_creation_date(datetime.fromtimestamp(doc.issued_at / 1000, UTC))
-        path = font_path()
-        if path is not None:
-            self.add_font(_FAMILY, fname=str(path))
-            self.body_family = _FAMILY
-        elif all(text.isascii() or _latin1(text) for text in _texts(doc)):
-            self.body_family = "helvetica"
-        else:
-            raise FontMissing(f"install {FONT_FILE} (Debian fonts-wqy-microhei) or set INVOICE_FONT")
-        self.footer_text = f"{doc.seller.name} · {doc.project_id}"
+@cache
+def _pdf_class() -> Any:
+    """fpdf2 loads only to draw a PDF: with fontTools and numpy under it, it was most of the import time of every
+    handler that imports the billing package (the client API's among them)."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
-    def use(self, size: float) -> None:
-        self.set_font(self.body_family, size=size)
+    class Pdf(FPDF):
+        def __init__(self, doc: InvoiceDocument) -> None:
+            super().__init__(format="A4")
+            self.set_auto_page_break(auto=True, margin=18)
+            self.set_title(f"Invoice {doc.number}" if doc.number else f"Statement {doc.project_id}")
+            self.set_author(doc.seller.name)
+            self.set_creation_date(datetime.fromtimestamp(doc.issued_at / 1000, UTC))
+            path = font_path()
+            if path is not None:
+                self.add_font(_FAMILY, fname=str(path))
+                self.body_family = _FAMILY
+            elif all(text.isascii() or _latin1(text) for text in _texts(doc)):
+                self.body_family = "helvetica"
+            else:
+                raise FontMissing(f"install {FONT_FILE} (Debian fonts-wqy-microhei) or set INVOICE_FONT")
+            self.footer_text = f"{doc.seller.name} · {doc.project_id}"
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.use(8)
-        self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+        def use(self, size: float) -> None:
+            self.set_font(self.body_family, size=size)
 
-    def line_of_text(self, text: str, size: float = 10, height: float = 5.5) -> None:
-        self.use(size)
-        self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.use(8)
+            self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+        def line_of_text(self, text: str, size: float = 10, height: float = 5.5) -> None:
+            self.use(size)
+            self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    return Pdf
 
 
 def _latin1(text: str) -> bool:
@@ -133,7 +140,7 @@ def _latin1(text: str) -> bool:
     return True
 
 
-def _party(pdf: _Pdf, title: str, party: Party) -> None:
+def _party(pdf: Any, title: str, party: Party) -> None:
     pdf.line_of_text(title, size=9)
     for value in (party.company, party.name, party.email, party.address, party.tax_id and f"Tax ID: {party.tax_id}"):
         if value:
@@ -143,7 +150,10 @@ def _party(pdf: _Pdf, title: str, party: Party) -> None:
 
 def render_pdf(doc: InvoiceDocument) -> bytes:
     """The document as a PDF (A4)."""
-    pdf = _Pdf(doc)
+    from fpdf.enums import TableCellFillMode, XPos, YPos
+    from fpdf.fonts import FontFace
+
+    pdf = _pdf_class()(doc)
     pdf.add_page()
     pdf.use(20)
     title = f"Invoice {doc.number}" if doc.number else "Statement (not an invoice)"

@@ -1,13 +1,14 @@
 """Unit prices: the published table (bytebridge.pricing), prices negotiated with operators per project and task
 type, and the snapshot frozen with the flow version when the project starts (alterState start), which is what
-the engine charges: 扣款的金额 = ∑ (输出数据需要完成的任务 × 任务单价)."""
+the engine charges: 扣款的金额 = ∑ (输出数据需要完成的任务 × 任务单价). Published and negotiated prices are for the
+default accuracy level; a node at another level (标注精度, its overlap's `level`) pays them × the level's factor."""
 
 from bytebridge.annotations import TaskType
 from bytebridge.dal.projects import ProjectModel, set_project_fields
 from bytebridge.enums import ProjectStatus
 from bytebridge.flows.model import Flow, TaskNode
 from bytebridge.flows.store import load_flow
-from bytebridge.pricing import UNIT_PRICE_CENTS
+from bytebridge.pricing import UNIT_PRICE_CENTS, level_price
 
 
 def published() -> dict[TaskType, int]:
@@ -20,9 +21,12 @@ def negotiated(project: ProjectModel) -> dict[str, int]:
 
 
 def node_prices(flow: Flow, negotiated_cents: dict[str, int]) -> dict[str, int]:
-    """Cents per task of each task node: the negotiated price of its task type, else the published one."""
+    """Cents per task of each task node: the negotiated price of its task type, else the published one, at the
+    node's accuracy level."""
     return {
-        node.id: negotiated_cents.get(node.task_type.value, UNIT_PRICE_CENTS[node.task_type])
+        node.id: level_price(
+            negotiated_cents.get(node.task_type.value, UNIT_PRICE_CENTS[node.task_type]), node.overlap.level
+        )
         for node in flow.task_nodes()
     }
 
@@ -43,7 +47,7 @@ def unit_price(snapshot: dict | None, flow_version: int, node: TaskNode) -> int:
     were frozen, or a node missing from it: the published price)."""
     if snapshot and snapshot.get("flowVersion") == flow_version and node.id in snapshot.get("cents", {}):
         return int(snapshot["cents"][node.id])
-    return UNIT_PRICE_CENTS[node.task_type]
+    return level_price(UNIT_PRICE_CENTS[node.task_type], node.overlap.level)
 
 
 # Before the trial only: the trial's cost, priced from the snapshot, is what the client's estimate is made of.

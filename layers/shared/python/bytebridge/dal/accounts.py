@@ -72,7 +72,9 @@ def get_account(user_id: str) -> AccountModel | None:
 
 
 def active_secrets(account: AccountModel) -> list[str]:
-    return [secret_store.unseal(account.user_id, entry.ciphertext) for entry in account.secrets]
+    """The account's API secrets in clear: decrypted once per process and TTL (secret_store.unseal_cached); the
+    list itself is the row's, so a revoked secret is gone from the next read of the account."""
+    return [secret_store.unseal_cached(account.user_id, entry.ciphertext) for entry in account.secrets]
 
 
 WEBHOOK_PURPOSE = "webhook"

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -65,6 +65,13 @@ class ItemModel(Model):
     byte_size = IntAttribute(null=True)
     image_width = IntAttribute(null=True)
     image_height = IntAttribute(null=True)
+    # A recording's (audio or video) probed length, and its first audio stream's sample rate and channel count.
+    duration_ms = IntAttribute(null=True)
+    sample_rate = IntAttribute(null=True)
+    channels = IntAttribute(null=True)
+    frame_rate = NumberAttribute(null=True)  # a clip's average frames per second (its size: image_width/height)
+    # A text's whole content (at most 64 KiB), as labeled: text-entity offsets are exported against it.
+    text = UnicodeAttribute(null=True)
     refusal = UnicodeAttribute(null=True)
 
     # Written by the engine when the item reaches an end node; read by results, acceptance, exports.
@@ -180,10 +187,15 @@ def undo_begin_processing(item: ItemModel, user_id: str, *, rework: bool) -> boo
     return _transition(item, actions, I.status == ItemStatus.PROCESSING.value, user_id, deltas)
 
 
-def record_progress(item: ItemModel, round_: int, from_step: int, progress: dict, step: int) -> bool:
-    """Store the progress of a finished task, if the item is still processing `round_` at `from_step`."""
+def record_progress(
+    item: ItemModel, round_: int, from_step: int, progress: dict, step: int, *, expected: dict | None = None
+) -> bool:
+    """Store the progress of a finished task, if the item is still processing `round_` at `from_step` (and, with
+    `expected`, its stored progress is still exactly that: an optimistic lock for concurrent writers)."""
     I = ItemModel  # noqa: E741
     condition = _processing(round_) & (I.step == from_step)
+    if expected is not None:
+        condition &= I.progress == expected
     actions = [I.progress.set(progress), I.step.set(step), I.updated_at.set(now_ms())]
     return update_if(item, actions, condition)
 
@@ -661,6 +673,11 @@ class CheckOutcome(NamedTuple):
     image_width: int | None
     image_height: int | None
     refusal: str | None
+    duration_ms: int | None = None  # audio and video (bytebridge.avprobe)
+    sample_rate: int | None = None
+    channels: int | None = None
+    text: str | None = None  # a text item's whole text, when short enough to keep (bytebridge.ingest.check)
+    frame_rate: float | None = None  # video
 
 
 def items_to_check(project_id: str, item_ids: list[str]) -> list[ItemModel]:
@@ -674,6 +691,10 @@ def _checked(item: ItemModel, outcome: CheckOutcome, now: int) -> ItemModel:
     checked.updated_at = now
     checked.mime, checked.byte_size = outcome.mime, outcome.byte_size
     checked.image_width, checked.image_height = outcome.image_width, outcome.image_height
+    checked.duration_ms = outcome.duration_ms
+    checked.sample_rate, checked.channels = outcome.sample_rate, outcome.channels
+    checked.frame_rate = outcome.frame_rate
+    checked.text = outcome.text
     if outcome.refusal is None:
         checked.status = ItemStatus.NOT_STARTED.value
     else:

@@ -106,6 +106,16 @@ def task_judgments(project_id: str, item_id: str, round_: int, step: int, node_i
     return sorted(rows, key=lambda row: row.claimed_at)
 
 
+def task_rows(project_id: str, item_id: str, round_: int, step: int, node_id: str) -> list[JudgmentModel]:
+    """Every judgment row of one task (claimed, submitted, released, lapsed), in claim order."""
+    rows = JudgmentModel.query(
+        item_key(project_id, item_id),
+        JudgmentModel.judgment_key.startswith(task_prefix(round_, step, node_id)),
+        consistent_read=True,
+    )
+    return sorted(rows, key=lambda row: row.claimed_at)
+
+
 def delete_task_rows(project_id: str, item_id: str) -> int:
     """Delete every judgment of one item (or gold task) of the project, with the assignment handles pointing at
     them; returns how many judgments were deleted."""
@@ -155,7 +165,8 @@ def open_claim(
 ) -> bool:
     """Write the judgment row of this annotator for the task, and its assignment handle (kept
     `keep_assignment_ms` for late calls), in one transaction; False if the annotator already has a row for the
-    task (judged, skipped or holding it) or the assignment id is taken."""
+    task (judged, skipped or holding it) or the assignment id is taken. A claim of theirs whose lease ran out is
+    replaced: walking away is not refusing, and a small crowd must not run out of annotators for a task."""
     key = judgment_key(round_, step, node_id, worker_id)
     row = JudgmentModel(
         item_key(project_id, item_id),
@@ -187,7 +198,9 @@ def open_claim(
     )
     try:
         with transact() as tx:
-            tx.save(row, condition=JudgmentModel.judgment_key.does_not_exist())
+            J = JudgmentModel
+            lapsed = (J.status == JudgmentStatus.CLAIMED.value) & (J.lease_until < claimed_at)
+            tx.save(row, condition=J.judgment_key.does_not_exist() | lapsed)
             tx.save(handle, condition=AssignmentModel.assignment_id.does_not_exist())
     except ConditionFailed:
         return False

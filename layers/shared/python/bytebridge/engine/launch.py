@@ -51,6 +51,7 @@ def _launch(project: ProjectModel, flow_version: int, item: ItemModel, rework: b
         item_id=item.item_id,
         round=round_,
         flow_version=flow_version,
+        heartbeat_seconds=get_settings().assignment_heartbeat_seconds,
     )
     if not progress.begin(item, project.user_id, flow_version, _execution_arn(name), rework=rework):
         return False  # launched already (or no longer launchable)

@@ -29,6 +29,7 @@ from bytebridge.dal.items import (
 from bytebridge.dal.projects import ProjectModel, complete_if_idle, get_project
 from bytebridge.dal.projects import reopen_completed as reopen_project
 from bytebridge.delivery import events
+from bytebridge.engine.state import Visit
 from bytebridge.enums import ProjectStatus
 from bytebridge.observability import BusinessMetric, count
 
@@ -44,6 +45,7 @@ class ItemProgress(BaseModel):
     traversals: dict[str, int] = Field(default_factory=dict)  # edge index → times taken
     cost_cents: int = 0
     next: str | None = None  # the node the last finished task routed to
+    visit: Visit | None = None  # the task being annotated, if any
 
     @classmethod
     def of(cls, item: ItemModel) -> "ItemProgress":
@@ -64,8 +66,9 @@ def undo_begin(item: ItemModel, user_id: str, *, rework: bool) -> bool:
 
 
 def record_step(item: ItemModel, round_: int, before: ItemProgress, after: ItemProgress) -> bool:
-    """Store the progress of a finished task, if the item is still at `before.step` of `round_`."""
-    return record_progress(item, round_, before.step, after.stored(), after.step)
+    """Store new progress (a finished task, or its visit opened or changed), if the item's stored progress is still
+    what `item` was read with (`before`): concurrent submissions and a re-entered visit never overwrite each other."""
+    return record_progress(item, round_, before.step, after.stored(), after.step, expected=item.progress)
 
 
 def finish(item: ItemModel, user_id: str, round_: int, progress: ItemProgress, end_node: str) -> bool:

@@ -17,6 +17,13 @@ FAMILIES: dict[TaskType, str] = {
     TaskType.CUBE: "shapes",
     TaskType.SEGMENTATION: "masks",
     TaskType.TRANSCRIPTION: "text",
+    TaskType.TEXT_SPANS: "text",  # reading work, as transcription is: the same trained annotators
+    TaskType.OCR_REGIONS: "text",
+    TaskType.SKELETON: "points",
+    TaskType.AUDIO_SEGMENTS: "audio",
+    TaskType.VIDEO_EVENTS: "video",  # watching a clip: its events, boxes on its frames, tracks through it
+    TaskType.VIDEO_DETECTION: "video",
+    TaskType.VIDEO_TRACKING: "video",
 }
 FAMILY_NAMES = tuple(dict.fromkeys(FAMILIES.values()))
 TASKS_DLQ = "tasks-dlq"

@@ -46,7 +46,7 @@ CAPABILITIES: dict[ExportFormat, dict[TaskType, Capability]] = {
         TaskType.RECTANGLE: _full("bbox [x, y, w, h], area, and the box polygon as segmentation"),
         TaskType.FREE_POINT: _partial(
             "one single-keypoint annotation per point, category = label with keypoints [label]: answers carry no "
-            "instance grouping, so multi-keypoint skeletons cannot be formed"
+            "instance grouping, so multi-keypoint skeletons cannot be formed (keypoint_skeleton answers can)"
         ),
         TaskType.STROKE: _no("COCO has no open polylines"),
         TaskType.CUBE: _partial(
@@ -59,6 +59,16 @@ CAPABILITIES: dict[ExportFormat, dict[TaskType, Capability]] = {
         TaskType.POLYGON: _full("segmentation polygon, bbox, shoelace area"),
         TaskType.SEGMENTATION: _full("uncompressed RLE {counts, size} with iscrowd 1, bbox and area from the runs"),
         TaskType.TRANSCRIPTION: _partial("COCO has no image-level text: in the image's `bytebridge` field"),
+        TaskType.SKELETON: _full(
+            "one annotation per instance: keypoints [x, y, v] x n, num_keypoints, bbox (drawn, else the labeled "
+            "keypoints' box), area; the category carries the skeleton's keypoint names and edges"
+        ),
+        TaskType.AUDIO_SEGMENTS: _no("COCO describes images, not recordings"),
+        TaskType.TEXT_SPANS: _no("COCO describes images, not texts (ner_jsonl, conll)"),
+        TaskType.OCR_REGIONS: _no("COCO has no text on its annotations: coco_text adds COCO-Text's fields"),
+        TaskType.VIDEO_EVENTS: _no("COCO describes images, not clips"),
+        TaskType.VIDEO_DETECTION: _no("COCO describes images, not clips (coco_video)"),
+        TaskType.VIDEO_TRACKING: _no("COCO describes images, not clips (coco_video, mot)"),
     },
     ExportFormat.VOC: {
         TaskType.SINGLE_CHOICE: _no("VOC XML has no image-level labels"),
@@ -71,6 +81,13 @@ CAPABILITIES: dict[ExportFormat, dict[TaskType, Capability]] = {
         TaskType.POLYGON: _partial("bndbox of the polygon; the outline is lost (VOC segmentation is PNG, not XML)"),
         TaskType.SEGMENTATION: _partial("bndbox of the mask; the mask is lost (VOC segmentation is PNG, not XML)"),
         TaskType.TRANSCRIPTION: _no("VOC XML has no text"),
+        TaskType.SKELETON: _no("VOC XML has no keypoints"),
+        TaskType.AUDIO_SEGMENTS: _no("VOC XML describes images, not recordings"),
+        TaskType.TEXT_SPANS: _no("VOC XML describes images, not texts"),
+        TaskType.OCR_REGIONS: _no("VOC XML has no text (coco_text)"),
+        TaskType.VIDEO_EVENTS: _no("VOC XML describes images, not clips"),
+        TaskType.VIDEO_DETECTION: _no("VOC XML describes images, not clips (coco_video)"),
+        TaskType.VIDEO_TRACKING: _no("VOC XML describes images, not clips (coco_video, mot)"),
     },
     ExportFormat.LABELME: {
         TaskType.SINGLE_CHOICE: _full("image flags {option: chosen}"),
@@ -83,8 +100,32 @@ CAPABILITIES: dict[ExportFormat, dict[TaskType, Capability]] = {
         TaskType.POLYGON: _full("polygon shape"),
         TaskType.SEGMENTATION: _full("mask shape: bbox points and a base64 PNG of the mask inside it"),
         TaskType.TRANSCRIPTION: _no("labelme has no image-level text"),
+        TaskType.SKELETON: _no("labelme has no skeletons (COCO keeps instances, names and edges)"),
+        TaskType.AUDIO_SEGMENTS: _no("labelme describes images, not recordings"),
+        TaskType.TEXT_SPANS: _no("labelme describes images, not texts"),
+        TaskType.OCR_REGIONS: _no("labelme shapes carry no text (coco_text)"),
+        TaskType.VIDEO_EVENTS: _no("labelme describes images, not clips"),
+        TaskType.VIDEO_DETECTION: _no("labelme describes images, not clips (coco_video)"),
+        TaskType.VIDEO_TRACKING: _no("labelme describes images, not clips (coco_video, mot)"),
     },
     ExportFormat.JSON: {task_type: _full("the stored answer, as is") for task_type in TaskType},
+    ExportFormat.NER_JSONL: {task_type: _no("spaCy-style JSON Lines hold text entities") for task_type in TaskType}
+    | {TaskType.TEXT_SPANS: _full('{"text", "spans": [{"start", "end", "label", "text"}], "meta"}, code points')},
+    ExportFormat.CONLL: {task_type: _no("CoNLL-2003 holds tagged tokens of a text") for task_type in TaskType}
+    | {TaskType.TEXT_SPANS: _partial("BIO tags on tokens: of overlapping spans the first stays; ends snap to tokens")},
+    ExportFormat.COCO_TEXT: {task_type: _no("COCO-Text holds text regions of images") for task_type in TaskType}
+    | {TaskType.OCR_REGIONS: _full("bbox, quadrilateral as segmentation and mask, utf8_string, legibility, class")},
+    ExportFormat.WEBVTT: {task_type: _no("WebVTT holds timed text of a recording") for task_type in TaskType}
+    | {TaskType.AUDIO_SEGMENTS: _full("a cue per segment: `<v label>transcript`, or `[label]` when untranscribed")},
+    ExportFormat.SRT: {task_type: _no("SubRip holds timed text of a recording") for task_type in TaskType}
+    | {TaskType.AUDIO_SEGMENTS: _partial("a cue per segment: `[label] transcript`; the label is part of the text")},
+    ExportFormat.COCO_VIDEO: {task_type: _no("COCO-video holds boxes on video frames") for task_type in TaskType}
+    | {
+        TaskType.VIDEO_DETECTION: _full("an image per sampled frame (video_id, frame_id), bbox annotations"),
+        TaskType.VIDEO_TRACKING: _full("an image per frame, interpolated bboxes with track_id and occluded"),
+    },
+    ExportFormat.MOT: {task_type: _no("MOTChallenge holds tracks of a clip") for task_type in TaskType}
+    | {TaskType.VIDEO_TRACKING: _partial("gt.txt per clip: occluded as visibility 0.5; keyframes interpolated")},
 }
 
 

@@ -18,7 +18,6 @@ Extensions (COCO cannot express these; readers that do not know them ignore them
 - annotation["cuboid"] = {"front": [[x, y] x4], "back": [[x, y] x4]}.
 """
 
-import json
 from typing import Any
 
 import numpy as np
@@ -35,16 +34,15 @@ from bytebridge.annotations.image import (
     RotatedBoxAnswer,
     SegmentationAnswer,
 )
+from bytebridge.annotations.skeleton import SkeletonAnswer
 from bytebridge.annotations.text import TranscriptionAnswer
 from bytebridge.consensus.geometry import rotated_corners, signed_area
 from bytebridge.enums import ExportFormat
+from bytebridge.exports.coco_keypoints import KeypointCategories
 from bytebridge.exports.geometry import bounds, rle_area, rle_bounds
 from bytebridge.exports.model import ExportItem, ExportSchema
 from bytebridge.exports.spool import Sink, drain, spool
-from bytebridge.exports.writer import NodeAnswer, ParsedWriter, image_size, safe_file_name, utf8
-
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
+from bytebridge.exports.writer import NodeAnswer, ParsedWriter, image_size, json_bytes, safe_file_name
 
 _IMAGE_LEVEL = (TaskType.SINGLE_CHOICE, TaskType.MULTIPLE_CHOICE, TaskType.TRANSCRIPTION)
 
@@ -66,6 +64,7 @@ class CocoWriter(ParsedWriter):
         super().__init__(sink, schema)
         self._categories: dict[str, int] = {label: i for i, label in enumerate(schema.declared_labels(_IMAGE_LEVEL), 1)}
         self._keypoint_labels: set[str] = set()
+        self._skeletons = KeypointCategories()  # keypoint_skeleton answers: bytebridge.exports.coco_keypoints
         self._images = spool()
         self._image_id = 0
         self._annotation_id = 0
@@ -107,24 +106,15 @@ class CocoWriter(ParsedWriter):
         else:
             extension["size_unknown"] = True
         image["bytebridge"] = extension
-        self._images.write(utf8(("," if image_id > 1 else "") + _dumps(image)))
+        self._images.write(b"," + json_bytes(image) if image_id > 1 else json_bytes(image))
         if annotations:
-            text = _dumps(annotations)[1:-1]
-            self.sink.write(utf8("," + text if self._wrote_annotation else text))
+            text = json_bytes(annotations)[1:-1]
+            self.sink.write(b"," + text if self._wrote_annotation else text)
             self._wrote_annotation = True
 
     def _objects(self, image_id: int, answer: BaseModel) -> list[dict]:
         if isinstance(answer, BoxAnswer):
-            return [
-                self._annotation(
-                    image_id,
-                    b.label,
-                    segmentation=_box_polygon(b.x, b.y, b.w, b.h),
-                    bbox=[b.x, b.y, b.w, b.h],
-                    area=b.w * b.h,
-                )
-                for b in answer.boxes
-            ]
+            return self._boxes(image_id, answer)
         if isinstance(answer, PolygonAnswer):
             return [
                 self._polygon(image_id, p.label, p.points, abs(signed_area(np.asarray(p.points))))
@@ -163,7 +153,28 @@ class CocoWriter(ParsedWriter):
                 for m in answer.masks
                 if rle_area(m.counts)  # an empty mask is no object
             ]
+        if isinstance(answer, SkeletonAnswer):
+            return self._skeletons.annotations(image_id, answer, self._annotation)
         raise TypeError(f"no COCO form for {type(answer).__name__}")  # the capability matrix rules this out
+
+    def _boxes(self, image_id: int, answer: BoxAnswer) -> list[dict]:
+        """The common case of large exports, spelled out: one dict per box, no keyword merging."""
+        out = []
+        for b in answer.boxes:
+            self._annotation_id += 1
+            x, y, w, h = b.x, b.y, b.w, b.h
+            out.append(
+                {
+                    "id": self._annotation_id,
+                    "image_id": image_id,
+                    "category_id": self._category(b.label),
+                    "iscrowd": 0,
+                    "segmentation": [[x, y, x + w, y, x + w, y + h, x, y + h]],
+                    "bbox": [x, y, w, h],
+                    "area": w * h,
+                }
+            )
+        return out
 
     def _polygon(self, image_id: int, label: str, points: list, area: float, **extra: Any) -> dict:
         x1, y1, x2, y2 = bounds(points)
@@ -204,5 +215,6 @@ class CocoWriter(ParsedWriter):
             category: dict[str, Any] = {"id": category_id, "name": label, "supercategory": ""}
             if label in self._keypoint_labels:
                 category |= {"keypoints": [label], "skeleton": []}
+            category |= self._skeletons.category_fields(label)
             categories.append(category)
-        self.sink.write(b'],"categories":' + utf8(_dumps(categories)) + b"}")
+        self.sink.write(b'],"categories":' + json_bytes(categories) + b"}")

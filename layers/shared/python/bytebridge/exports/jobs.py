@@ -22,7 +22,6 @@ from bytebridge.dal.items import ItemModel, completed_with_result
 from bytebridge.dal.projects import ProjectModel, get_live_project, get_project
 from bytebridge.enums import ExportFormat
 from bytebridge.errors import ApiError, ErrorCode
-from bytebridge.exports.formats import WRITERS, write_export
 from bytebridge.exports.model import ExportItem, ExportSchema, NodeInfo
 from bytebridge.exports.s3sink import S3Sink
 from bytebridge.flows.store import load_flow
@@ -44,6 +43,10 @@ class ExportJobEvent(BaseModel):
 
 
 def object_key(user_id: str, project_id: str, export_id: str, fmt: ExportFormat) -> str:
+    # The writers (numpy under several) are imported where an export is named or written, not by every importer
+    # of this module: the client API only starts and lists exports.
+    from bytebridge.exports.formats import WRITERS
+
     return f"{user_id}/{project_id}/{export_id}.{WRITERS[fmt].extension}"
 
 
@@ -97,7 +100,9 @@ def export_schema(project: ProjectModel) -> ExportSchema:
 
 def finished_items(project_id: str) -> Iterator[ItemModel]:
     """The project's items that reached an end node with a result, in upload order, one page at a time."""
-    attributes = ["item_id", "url", "resource_type", "result", "image_width", "image_height"]  # sizes: ingestion's
+    # sizes, a text's content and a recording's probed facts: ingestion's
+    attributes = ["item_id", "url", "resource_type", "result", "image_width", "image_height", "text"]
+    attributes += ["duration_ms", "sample_rate", "channels"]
     return completed_with_result(project_id, attributes, QUERY_PAGE)
 
 
@@ -116,6 +121,8 @@ def run_export(project_id: str, export_id: str) -> ExportModel:
         raise NotFound(f"export {export_id} of project {project_id}")
     if not export_rows.start_running(export, now_ms()):
         return export
+    from bytebridge.exports.formats import WRITERS, write_export
+
     fmt = ExportFormat(export.format)
     sink = S3Sink(get_settings().exports_bucket, export.s3_key, WRITERS[fmt].content_type)
     try:

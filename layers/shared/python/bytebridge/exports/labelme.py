@@ -3,7 +3,6 @@ labelme opens the image from imagePath, relative to the JSON file; imagePath is 
 name to save the item's image under)."""
 
 import base64
-import json
 from itertools import count
 from typing import Any
 
@@ -21,7 +20,7 @@ from bytebridge.consensus.geometry import rotated_corners
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.geometry import png_bitmap, rle_bounds, rle_decode
 from bytebridge.exports.model import ExportItem
-from bytebridge.exports.writer import NodeAnswer, image_size, safe_file_name, utf8
+from bytebridge.exports.writer import NodeAnswer, image_size, json_bytes, safe_file_name
 from bytebridge.exports.zipped import ZipWriter
 
 LABELME_VERSION = "5.5.0"
@@ -98,4 +97,4 @@ class LabelmeWriter(ZipWriter):
             "imageWidth": width,
             "bytebridge": {"item_id": item.item_id, "url": item.url},
         }
-        self.write_member(f"{safe_file_name(item.item_id, '')}.json", utf8(json.dumps(document, ensure_ascii=False)))
+        self.write_member(f"{safe_file_name(item.item_id, '')}.json", json_bytes(document))

@@ -1,11 +1,19 @@
 """The platform's native export: JSON Lines, one finished item per line, every answer as stored (the
 bytebridge.annotations form) with its node's task type. Nothing is dropped, so nothing is parsed."""
 
-import json
-
 from bytebridge.enums import ExportFormat
 from bytebridge.exports.model import ExportItem
-from bytebridge.exports.writer import Writer
+from bytebridge.exports.writer import Writer, json_bytes
+
+
+def _recording(item: ExportItem) -> dict | None:
+    """A recording's facts as ingestion probed them (audio and video items), when it kept any."""
+    facts = {
+        "durationMs": getattr(item, "duration_ms", None),
+        "sampleRate": getattr(item, "sample_rate", None),
+        "channels": getattr(item, "channels", None),
+    }
+    return {key: value for key, value in facts.items() if value is not None} or None
 
 
 class JsonLinesWriter(Writer):
@@ -34,4 +42,6 @@ class JsonLinesWriter(Writer):
             "taskTypes": task_types,
             "answers": answers,
         }
-        self.sink.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+        if (recording := _recording(item)) is not None:
+            line["recording"] = recording
+        self.sink.write(json_bytes(line) + b"\n")

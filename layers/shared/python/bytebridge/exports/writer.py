@@ -2,12 +2,14 @@
 once, `close()` writes the tail and returns the summary. What a format can only write at its end is
 spooled (bytebridge.exports.spool); in memory, only COCO's category table grows (with distinct labels)."""
 
+import json
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 from xml.sax.saxutils import escape
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from bytebridge.annotations import TaskType, parse_answer
@@ -69,6 +71,18 @@ def xml_text(text: str) -> str:
 def utf8(text: str) -> bytes:
     """UTF-8 of a document's text; a lone surrogate (JSON allows "\\ud800") becomes "?" instead of failing."""
     return text.encode("utf-8", "replace")
+
+
+_STDLIB_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def json_bytes(value: object) -> bytes:
+    """Compact UTF-8 JSON: orjson on the hot path of the JSON exports (under a tenth of the stdlib encoder's time); the
+    stdlib for the rare values orjson refuses (a lone surrogate, written as "?"; an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return utf8(_STDLIB_JSON(value))
 
 
 _SIZE_KEYS = tuple(field.alias for field in ImageAnswer.model_fields.values())  # imageWidth, imageHeight

@@ -14,11 +14,25 @@ _COMPARE = {
     CountOp.GE: operator.ge,
 }
 # The answer field holding a drawing family's shapes (bytebridge.annotations).
-_SHAPE_FIELDS = ("boxes", "points", "polygons", "lines", "cuboids", "masks")
+_SHAPE_FIELDS = (
+    "boxes",
+    "points",
+    "polygons",
+    "lines",
+    "cuboids",
+    "masks",
+    "instances",
+    "segments",
+    "spans",
+    "regions",
+    "tracks",
+)
 
 
 def shapes(answer: dict) -> list[dict]:
     """The shapes of a drawing answer (boxes, points, polygons, lines, cuboids or masks)."""
+    if "frames" in answer:  # video detection: the boxes of every sampled frame
+        return [box for frame in answer["frames"] for box in frame["boxes"]]
     for name in _SHAPE_FIELDS:
         if name in answer:
             return answer[name]

@@ -64,6 +64,14 @@ def _node_config(node: TaskNode) -> str | None:
             return "labels must be unique"
     elif node.labels:
         return f"labels are for drawing tasks, not {node.task_type}"
+    if (node.task_type == TaskType.SKELETON) != (node.skeleton is not None):
+        return "a keypoint_skeleton task needs a skeleton, and only it takes one"
+    if node.transcribe is not None and node.task_type != TaskType.AUDIO_SEGMENTS:
+        return "transcribe is for audio_segments tasks"
+    if node.overlapping_spans and node.task_type != TaskType.TEXT_SPANS:
+        return "overlappingSpans is for text_spans tasks"
+    if node.sample_every is not None and node.task_type != TaskType.VIDEO_DETECTION:
+        return "sampleEvery is for video_detection tasks"
     return None
 
 

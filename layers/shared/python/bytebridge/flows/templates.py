@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from bytebridge.annotations import TaskType
-from bytebridge.flows.model import CHOICE_TYPES, Condition, ConditionType, Edge, EndNode, Flow, TaskNode
+from bytebridge.flows.model import CHOICE_TYPES, Condition, ConditionType, CountOp, Edge, EndNode, Flow, TaskNode
 
 DOCUMENTED_NODE = "task"  # the node id of a documented single-task project's flow
 END = "end"
@@ -94,7 +94,67 @@ def box_then_review(label: str = "object", max_redraws: int = 2) -> Flow:
     )
 
 
+def segment_audio(labels: tuple[str, ...] = ("speech", "music", "noise")) -> Flow:
+    """Mark the speech, music and noise in each recording and transcribe the speech; items end apart by whether
+    anyone speaks in them."""
+    return Flow(
+        start="segments",
+        nodes=[
+            TaskNode(
+                id="segments",
+                task_type=TaskType.AUDIO_SEGMENTS,
+                instruction=f"Mark every stretch of {', '.join(labels)}; type what is said in the speech.",
+                labels=list(labels),
+            ),
+            EndNode(id="spoken", name="with speech"),
+            EndNode(id="unspoken", name="no speech"),
+        ],
+        edges=[
+            Edge(
+                source="segments",
+                target="spoken",
+                condition=Condition(type=ConditionType.LABEL_PRESENT, value=labels[0]),
+            ),
+            Edge(source="segments", target="unspoken"),
+        ],
+    )
+
+
+def track_video(labels: tuple[str, ...] = ("car", "person")) -> Flow:
+    """Mark when each object is on screen, then track the objects through the clips that show any."""
+    return Flow(
+        start="events",
+        nodes=[
+            TaskNode(
+                id="events",
+                task_type=TaskType.VIDEO_EVENTS,
+                instruction=f"Mark when each {' or '.join(labels)} is on screen.",
+                labels=list(labels),
+            ),
+            TaskNode(
+                id="tracks",
+                task_type=TaskType.VIDEO_TRACKING,
+                instruction="Track each object through the clip: a box on each keyframe, occluded or outside flags.",
+                labels=list(labels),
+            ),
+            EndNode(id="tracked", name="tracked"),
+            EndNode(id="empty", name="nothing on screen"),
+        ],
+        edges=[
+            Edge(
+                source="events",
+                target="empty",
+                condition=Condition(type=ConditionType.SHAPE_COUNT, op=CountOp.EQ, count=0),
+            ),
+            Edge(source="events", target="tracks"),
+            Edge(source="tracks", target="tracked"),
+        ],
+    )
+
+
 TEMPLATES: dict[str, tuple[str, Callable[[], Flow]]] = {
     "classify-then-box": ("Classify images; box the positive class, the rest end", classify_then_box),
     "box-then-review": ("Draw boxes, have them reviewed, redraw rejected ones (twice at most)", box_then_review),
+    "segment-audio": ("Mark speech, music and noise in recordings and transcribe the speech", segment_audio),
+    "track-video": ("Mark when cars and people are on screen in clips, then track them through", track_video),
 }

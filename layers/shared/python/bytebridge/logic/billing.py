@@ -4,10 +4,11 @@ retrieveBalance. The ledger itself is bytebridge.billing.ledger (docs/billing.md
 
 from bytebridge.billing import ledger, prices, topups
 from bytebridge.billing.estimate import NOTE, estimate
+from bytebridge.consensus.model import CONFIDENCE_TARGETS
 from bytebridge.dal.accounts import AccountModel, get_account
 from bytebridge.dal.projects import ProjectModel, get_live_project, set_project_fields
 from bytebridge.engine.launch import start_project
-from bytebridge.enums import ProjectStatus
+from bytebridge.enums import AccuracyLevel, ProjectStatus
 from bytebridge.errors import ApiError, ErrorCode
 from bytebridge.logic.project_state import account_refusal
 from bytebridge.models.billing_api import (
@@ -15,10 +16,12 @@ from bytebridge.models.billing_api import (
     ConfirmData,
     EstimateData,
     LedgerEntry,
+    LevelRow,
     PriceRow,
     PricesData,
     RetrieveBalanceParams,
 )
+from bytebridge.pricing import LEVEL_FACTORS, level_price
 
 S = ProjectStatus
 # Where a project is after its confirm (a retried confirm answers with the confirmed pre-charge).
@@ -40,7 +43,18 @@ _TOP_UP_REFUSALS = {
 
 def prices_table() -> PricesData:
     return PricesData(
-        prices=[PriceRow(task_type=t.value, unit_price_cents=c) for t, c in sorted(prices.published().items())]
+        prices=[
+            PriceRow(
+                task_type=t.value,
+                unit_price_cents=c,
+                cents_by_level={level: level_price(c, level) for level in AccuracyLevel},
+            )
+            for t, c in sorted(prices.published().items())
+        ],
+        levels=[
+            LevelRow(level=level, confidence_target=CONFIDENCE_TARGETS[level], price_factor=LEVEL_FACTORS[level])
+            for level in AccuracyLevel
+        ],
     )
 
 

@@ -43,9 +43,12 @@ UPLOAD_STATUSES = frozenset(
 
 
 # The resource types a project of each documented type can label (other types: any). A text project takes no
-# images or audio; image projects take no text, and boxes or strokes need a picture.
+# images or audio; image projects take no text, and boxes or strokes need a picture. Media classification (audio,
+# video: the docs' 音频分类/视频分类) is an image_classification project on those resources.
 PROJECT_RESOURCES: dict[str, frozenset[ResourceType]] = {
-    ProjectType.IMAGE_CLASSIFICATION: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC, ResourceType.AUDIO}),
+    ProjectType.IMAGE_CLASSIFICATION: frozenset(
+        {ResourceType.IMAGE, ResourceType.GRAPHIC, ResourceType.AUDIO, ResourceType.VIDEO}
+    ),
     ProjectType.TEXT_CLASSIFICATION: frozenset({ResourceType.TEXT}),
     ProjectType.IMAGE_RECTANGLE_FRAME_SELECT: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC}),
     ProjectType.IMAGE_STROKE: frozenset({ResourceType.IMAGE, ResourceType.GRAPHIC}),

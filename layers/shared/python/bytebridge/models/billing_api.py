@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints
 
 from bytebridge.annotations import TaskType
+from bytebridge.enums import AccuracyLevel
 from bytebridge.models.client_api import ProjectId, SignedBody, SuccessEnvelope, _Wire
 
 MAX_ENTRIES_PAGE = 200
@@ -14,7 +15,19 @@ MAX_NEGOTIATED_CENTS = 100_000  # $1,000 per task: beyond it is a typing error, 
 
 class PriceRow(_Wire):
     task_type: str = Field(description="A task type of the flow builder (singleChoice … the bytebridge task types)")
-    unit_price_cents: int = Field(description="US cents per task an item goes through")
+    unit_price_cents: int = Field(description="US cents per task an item goes through, at the default level (high)")
+    cents_by_level: dict[AccuracyLevel, int] = Field(
+        default_factory=dict, description="US cents per task at each accuracy level (标注精度) of the task node"
+    )
+
+
+class LevelRow(_Wire):
+    level: AccuracyLevel = Field(description="标注精度: a task node's `overlap.level`")
+    confidence_target: float = Field(
+        description="Posterior probability a choice task's consolidated answer reaches before no more annotators "
+        "are asked"
+    )
+    price_factor: float = Field(description="The level's unit price is the default level's × this factor")
 
 
 class PricesData(_Wire):
@@ -24,6 +37,7 @@ class PricesData(_Wire):
         description="How a project's charge is made of the prices (rework and failed items are free)",
     )
     prices: list[PriceRow]
+    levels: list[LevelRow] = Field(default_factory=list)
 
 
 class PricesResponse(_Wire):

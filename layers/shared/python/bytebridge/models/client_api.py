@@ -46,9 +46,10 @@ DOCUMENTED_TASK_TYPES = tuple(dict.fromkeys(t for types in TASK_TYPES.values() f
 # The docs' resource table (image: jpg, jpeg, png, gif; audio: mp3); text and graphic are ours to pick.
 RESOURCE_EXTENSIONS: dict[ResourceType, frozenset[str]] = {
     ResourceType.IMAGE: frozenset({"jpg", "jpeg", "png", "gif"}),
-    ResourceType.AUDIO: frozenset({"mp3"}),
+    ResourceType.AUDIO: frozenset({"mp3", "wav", "flac", "m4a"}),  # probed at admission (bytebridge.avprobe)
     ResourceType.TEXT: frozenset({"txt", "csv", "tsv", "json", "jsonl"}),
     ResourceType.GRAPHIC: frozenset({"jpg", "jpeg", "png", "gif"}),  # "picture contains text"
+    ResourceType.VIDEO: frozenset({"mp4", "webm", "mov"}),
 }
 URL_SCHEMES = ("http", "https", "s3")
 MAX_URL_LENGTH = 2048

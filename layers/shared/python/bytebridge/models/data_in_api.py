@@ -19,12 +19,17 @@ MAX_BYTES: dict[ResourceType, int] = {
     ResourceType.GRAPHIC: 100 * MiB,
     ResourceType.TEXT: 16 * MiB,
     ResourceType.AUDIO: 2048 * MiB,
+    ResourceType.VIDEO: 4096 * MiB,
 }
 # The Content-Type an upload must declare (the POST policy pins it); what the bytes are is checked on admission.
 CONTENT_TYPES: dict[ResourceType, frozenset[str]] = {
     ResourceType.IMAGE: frozenset({"image/jpeg", "image/png", "image/gif"}),
     ResourceType.GRAPHIC: frozenset({"image/jpeg", "image/png", "image/gif"}),
-    ResourceType.AUDIO: frozenset({"audio/mpeg"}),
+    ResourceType.AUDIO: frozenset(  # mp3, wav, flac, m4a, under the names browsers give them
+        {"audio/mpeg", "audio/wav", "audio/x-wav", "audio/wave", "audio/flac", "audio/x-flac", "audio/mp4"}
+        | {"audio/x-m4a"}
+    ),
+    ResourceType.VIDEO: frozenset({"video/mp4", "video/webm", "video/quicktime"}),
     ResourceType.TEXT: frozenset(
         {"text/plain", "text/csv", "text/tab-separated-values", "application/json", "application/x-ndjson"}
     ),

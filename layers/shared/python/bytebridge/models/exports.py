@@ -14,7 +14,8 @@ class ExportResultParams(_Wire):
     project_id: ProjectId
     format: ExportFormat = Field(
         description="coco (COCO JSON), voc (ZIP of Pascal VOC XML), labelme (ZIP of labelme JSON) or json "
-        "(JSON Lines, every answer as stored); see docs/exports.md for what each format keeps"
+        "(JSON Lines, every answer as stored); ner_jsonl (spaCy-style JSON Lines) and conll (CoNLL-2003 BIO) for "
+        "text entities, coco_text (COCO-Text) for OCR regions; see docs/exports.md for what each format keeps"
     )
 
 

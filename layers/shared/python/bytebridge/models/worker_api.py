@@ -5,6 +5,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from bytebridge.annotations.skeleton import Skeleton
+
 MAX_WAIT_SECONDS = 20  # SQS's long-poll maximum, and well inside API Gateway's 29 s
 
 
@@ -27,6 +29,9 @@ class AssignmentView(_Wire):
     question: str | None
     options: list[str]
     labels: list[str]
+    skeleton: Skeleton | None = Field(None, description="keypoint_skeleton tasks: the skeleton to place")
+    overlapping_spans: bool = Field(False, description="text_spans tasks: whether spans may overlap")
+    sample_every: int | None = Field(None, description="video_detection tasks: boxes on frames 0, n, 2n, ... only")
     resource_type: str
     data_url: str = Field(description="Short-lived link to this task's data only (valid while the lease lasts)")
     lease_expires_at: int = Field(description="Epoch ms; heartbeat before it to keep the task")

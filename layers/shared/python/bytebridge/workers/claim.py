@@ -15,7 +15,8 @@ from bytebridge.dal.projects import ProjectModel, find_project
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.queues import FAMILY_NAMES, family_queue_url
 from bytebridge.engine.state import TaskMessage
-from bytebridge.enums import ItemStatus, ProjectStatus, WorkerStatus
+from bytebridge.engine.visits import demand
+from bytebridge.enums import ProjectStatus, WorkerStatus
 from bytebridge.flows.model import TaskNode
 from bytebridge.flows.store import load_flow
 from bytebridge.models.worker_api import MAX_WAIT_SECONDS
@@ -71,27 +72,19 @@ class _Claimer:
             log.warning("unreadable task message", extra={"queue": queue_url, "messageId": message.get("MessageId")})
             tasks.hide(queue_url, message["ReceiptHandle"], 0)
             return None
-        slot, token = task_message.task, task_message.task_token
+        slot = task_message.task
         project = self._project(slot.project_id)
         item = get_item(slot.project_id, slot.item_id)
-        if (
-            project is None
-            or project.status == ProjectStatus.DELETED
-            or item is None
-            or item.status != ItemStatus.PROCESSING
-            or item.round != slot.round
-            or item.step != slot.step
-        ):
-            tasks.drop(token, "TaskObsolete", "the project or item is gone, or the item moved on")
-            tasks.delete(queue_url, message["ReceiptHandle"])
-            return None
-        if not tasks.token_alive(token):  # re-issued after a timeout: a newer message holds the task
+        if project is None or project.status == ProjectStatus.DELETED or item is None or demand(item, slot) <= 0:
+            # The project or item is gone, the task settled or moved on, or a copy re-issued by the visit found
+            # every slot answered or held: nobody needs this message (a held slot's own message comes back when
+            # its lease runs out).
             tasks.delete(queue_url, message["ReceiptHandle"])
             return None
         flow_version = item.flow_version
         assert flow_version is not None  # set with the processing status (begin_processing)
         node = load_flow(slot.project_id, flow_version).task(slot.node_id)
-        if node.gold.rate and random.random() < node.gold.rate:
+        if gold.wants_gold(self.worker, node):  # qualifying gold first, then the node's rate
             served = gold.serve(self.worker, project.project_id, node, flow_version)
             if served is not None:
                 tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
@@ -105,7 +98,6 @@ class _Claimer:
             round_=slot.round,
             step=slot.step,
             message=message,
-            token=token,
             queue_url=queue_url,
         )
         if leased is None:  # this annotator judged (or skipped) the task already

@@ -1,12 +1,15 @@
 """Gold tasks: serving a known-answer task of the node an annotator is working on, and grading the answer.
 Each annotator's gold record moves their vote weight in consensus (bytebridge.consensus.skills); an annotator
-whose gold accuracy falls below the bar stops receiving work."""
+whose gold accuracy is confidently below the bar (the upper bound of its interval) stops receiving work.
+
+A node with a gold rate serves gold first: an annotator's first `gold.qualifying` tasks are gold (by their gold
+record, in any project), so consensus knows their skill before their first real judgment; after that, gold is
+mixed in at the node's rate."""
 
 import logging
 import random
 from dataclasses import dataclass
 
-from bytebridge.consensus import matches_gold
 from bytebridge.consensus.skills import SkillStats, is_blocked
 from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold, gold_for_node
@@ -17,7 +20,7 @@ from bytebridge.workers.leases import lease, withdraw_held
 
 log = logging.getLogger(__name__)
 _TRIES = 5  # gold tasks tried per serve (the annotator may have answered some already)
-GOLD_BAR = 0.7  # published rule: 70% right on gold tasks, once MIN_GOLD were answered
+GOLD_BAR = 0.7  # published rule: blocked once confidently below 70% right on gold tasks (MIN_GOLD answered)
 MIN_GOLD = 5
 # An annotator sees their gold record only in settled blocks: at least this many gold answers, shown from the UTC
 # midnight after the newest of them (docs/worker-api.md).
@@ -45,6 +48,13 @@ def settled_record(worker: WorkerModel, at_ms: int) -> SettledRecord:
     return SettledRecord(answered=total, correct=correct, submitted=(worker.submitted or 0) + (worker.gold_total or 0))
 
 
+def wants_gold(worker: WorkerModel, node: TaskNode) -> bool:
+    """Whether this claim should be served a gold task (if the node has one the annotator has not seen)."""
+    if not node.gold.rate:
+        return False
+    return (worker.gold_total or 0) < node.gold.qualifying or random.random() < node.gold.rate
+
+
 def serve(worker: WorkerModel, project_id: str, node: TaskNode, flow_version: int) -> dict | None:
     """Lease a gold task of this project and node the annotator has not seen; None if there is none."""
     candidates = gold_for_node(project_id, node.id)
@@ -69,6 +79,9 @@ def grade(row: JudgmentModel, node: TaskNode, answer: dict) -> bool:
     gold = get_gold(row.project_id, row.item_id)
     if gold is None:
         raise NotFound(f"gold task {row.item_id} of project {row.project_id}")
+    # Consensus code (numpy under it) loads with the first gold answer graded, not with the worker API.
+    from bytebridge.consensus.consolidation import matches_gold
+
     correct = matches_gold(node.task_type, answer, gold.answer)
     if not submit_gold_answer(row, answer, correct, SETTLE_MIN_GOLD):
         return False

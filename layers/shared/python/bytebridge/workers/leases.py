@@ -29,7 +29,6 @@ def lease(
     step: int = 0,
     is_gold: bool = False,
     message: dict | None = None,
-    token: str | None = None,
     queue_url: str | None = None,
 ) -> tuple[str, str, int] | None:
     """Write the judgment row (only if this annotator has none for the task) and its assignment handle.
@@ -51,7 +50,7 @@ def lease(
         claimed_at=now,
         lease_until=lease_until,
         data_token=data_token,
-        task_token=token,
+        task_token=None,  # the item's visit holds the one token of a task (bytebridge.engine.advance)
         queue_url=queue_url,
         receipt_handle=message["ReceiptHandle"] if message else None,
         message_body=message["Body"] if message else None,

@@ -1,7 +1,6 @@
-"""The two AWS sides of a claimed task: its SQS message (the lease: it stays invisible while claimed) and its
-Step Functions task token (heartbeats keep the execution waiting; success hands the judgment over)."""
+"""The SQS side of a claimed task: its slot message (the lease: it stays invisible while claimed, and comes back
+for others when the lease runs out). The item's visit holds the task token (bytebridge.engine.advance)."""
 
-import json
 import logging
 
 from botocore.exceptions import ClientError
@@ -14,9 +13,6 @@ log = logging.getLogger(__name__)
 def lease_margin(lease_seconds: int) -> int:
     """How long past the lease its message stays hidden, so it never reappears while a submit may still land."""
     return max(1, min(60, lease_seconds // 10))
-
-
-_GONE = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
 
 
 def receive(queue_url: str, wait_seconds: int, lease_seconds: int) -> dict | None:
@@ -48,38 +44,7 @@ def delete(queue_url: str, receipt_handle: str) -> None:
 
 def give_back(queue_url: str, body: str, receipt_handle: str | None) -> None:
     """Put a task back for other annotators as a new message (a fresh receive count: a skip is not a failure),
-    then drop the held one. Sent first, so the task token is never lost."""
+    then drop the held one. Sent first, so the slot is never lost."""
     client("sqs").send_message(QueueUrl=queue_url, MessageBody=body)
     if receipt_handle:
         delete(queue_url, receipt_handle)
-
-
-def token_alive(token: str) -> bool:
-    """Whether the execution still waits on this token (a heartbeat, which also restarts its timer)."""
-    try:
-        client("stepfunctions").send_task_heartbeat(taskToken=token)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in _GONE:
-            return False
-        raise
-    return True
-
-
-def hand_over(token: str, output: dict) -> bool:
-    """SendTaskSuccess; False if the execution no longer waits on this token."""
-    try:
-        client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output))
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in _GONE:
-            return False
-        raise
-    return True
-
-
-def drop(token: str, error: str, cause: str) -> None:
-    """SendTaskFailure for a task that cannot be worked (its project or item is gone); ignored if already over."""
-    try:
-        client("stepfunctions").send_task_failure(taskToken=token, error=error, cause=cause)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] not in _GONE:
-            raise

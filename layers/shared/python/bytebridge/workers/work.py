@@ -16,6 +16,7 @@ from bytebridge.dal.gold import get_gold
 from bytebridge.dal.items import item_source
 from bytebridge.dal.judgments import JudgmentModel
 from bytebridge.dal.workers import WorkerModel, count_submitted
+from bytebridge.engine import visits
 from bytebridge.enums import JudgmentStatus, WorkerStatus
 from bytebridge.flows.answers import AnswerError, check_answer
 from bytebridge.flows.store import load_flow
@@ -69,9 +70,9 @@ def heartbeat(worker: WorkerModel, assignment_id: str) -> int:
         raise _refuse(row, assignment_id)
     if row.gold:
         return until
-    if not tasks.token_alive(row.task_token):
+    if not visits.task_open(row.project_id, row.item_id, row.round, row.step, row.node_id):
         judgments.lapse(row)
-        raise WorkerError(WorkerErrorCode.EXPIRED, "the task was re-issued or ended")
+        raise WorkerError(WorkerErrorCode.EXPIRED, "the task was settled or ended")
     tasks.hide(row.queue_url, row.receipt_handle, lease_seconds + tasks.lease_margin(lease_seconds))
     return until
 
@@ -92,18 +93,20 @@ def submit(worker: WorkerModel, assignment_id: str, payload: object) -> bool:
         if not gold.grade(row, node, answer):
             raise _refuse(row, assignment_id)
         return False
+    if not visits.task_open(row.project_id, row.item_id, row.round, row.step, row.node_id):
+        judgments.lapse(row)
+        raise WorkerError(WorkerErrorCode.EXPIRED, "the task was settled or ended before the answer came")
     if not judgments.submit_answer(row, answer):
         reread(row)
         if row.status == JudgmentStatus.SUBMITTED and row.assignment_id == assignment_id:
             return True  # a concurrent duplicate got there first
         raise _refuse(row, assignment_id)
-    # The row is written before the hand-over, so the consensus step that follows always sees it.
-    if not tasks.hand_over(row.task_token, {"judgment": row.judgment_key}):
-        judgments.lapse(row)
-        raise WorkerError(WorkerErrorCode.EXPIRED, "the task was re-issued or ended before the answer came")
     tasks.delete(row.queue_url, row.receipt_handle)
     judgments.clear_task_handles(row)
     count_submitted(worker.worker_id)
+    # The row is written first, so the consensus step always sees it; a lost call is made good by the visit's
+    # re-entry, which decides once every slot is answered.
+    visits.request_consensus(row)
     return False
 
 

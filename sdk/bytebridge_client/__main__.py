@@ -1,0 +1,5 @@
+"""python -m bytebridge_client: the CLI."""
+
+from bytebridge_client.cli import main
+
+main()
