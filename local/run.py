@@ -31,6 +31,10 @@ def main() -> None:
     parser.add_argument("--gcs-port", type=int, default=None, help="the GCS emulator (default: any free port)")
     args = parser.parse_args()
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
+    # The local crowd is a handful of (simulated) annotators: a task wanting more of them than there are settles with
+    # the answers it has once a visit heartbeat brings no news (bytebridge.engine; a day when deployed).
+    os.environ.setdefault("ASSIGNMENT_HEARTBEAT_SECONDS", "60")
+    os.environ.setdefault("ASSIGNMENT_TIMEOUT_SECONDS", str(12 * 3600))
 
     platform = Platform(args.host, args.port, s3_port=args.s3_port, gcs_port=args.gcs_port).start()
     print(
