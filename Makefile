@@ -11,7 +11,7 @@ STAGE ?=
 ARGS ?=
 PORT ?= 20000
 
-.PHONY: venv run account operator ops test lint layers types unit synth simulate bench openapi sdk-models clean
+.PHONY: venv dashboard run account operator ops test lint layers types unit synth simulate bench openapi sdk-models clean
 
 venv: $(STAMP)
 
@@ -28,7 +28,27 @@ $(CJK_FONT):
 	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq fonts-wqy-microhei
 
-run: $(STAMP) ## start the whole platform locally on http://127.0.0.1:$(PORT)
+# The web apps (dashboard/): npm packages from the lock file, built into dashboard/dist when a source changed.
+DASH_MODULES := dashboard/node_modules/.installed
+DASH_SOURCES := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) dashboard/index.html \
+	dashboard/vite.config.ts dashboard/tsconfig.json
+CHROMIUM := /usr/bin/chromium
+
+$(DASH_MODULES): dashboard/package.json dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dashboard/dist/index.html: $(DASH_MODULES) $(DASH_SOURCES)
+	cd dashboard && npm run -s build
+
+dashboard: dashboard/dist/index.html ## build the dashboard (make run serves it at /)
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs a network it does not have).
+$(CHROMIUM):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium
+
+run: $(STAMP) dashboard/dist/index.html ## start the whole platform locally on http://127.0.0.1:$(PORT)
 	$(PY) -m local.run --port $(PORT)
 
 account: $(STAMP) ## sign up a client on the running platform (code from the local outbox): make account EMAIL=a@b.c
@@ -53,11 +73,12 @@ layers: $(STAMP) ## the layer order of docs/architecture.md: no wrong-way import
 types: $(STAMP) ## the type checker (mypy, pydantic plugin)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) ## every test: lint, layers, types, unit, integration (emulated AWS), infra (CDK synth), e2e
+test: $(STAMP) dashboard/dist/index.html $(CHROMIUM) ## every test: lint, types, unit, integration (emulated AWS), infra (CDK synth), e2e, browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+	cd dashboard && npx vitest run && npx playwright test
 
 simulate: $(STAMP) ## label a simulated project on the running platform: make simulate ARGS="--items 200 --flow text-entities"
 	$(PY) -m local.simulate --url http://127.0.0.1:$(PORT) $(ARGS)
@@ -74,4 +95,4 @@ sdk-models: ## regenerate the SDK's models and methods (sdk/bytebridge_client) f
 	sdk/codegen.sh
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache
+	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache dashboard/node_modules dashboard/dist dashboard/test-results

@@ -25,6 +25,7 @@ from bytebridge.identity import UNAUTHENTICATED_MESSAGE
 from bytebridge.settings import get_settings, resource_name
 from infra.catalog import FunctionSpec, http_function
 from local.emulator import invoke_handler
+from local.static_site import site_reply
 
 log = logging.getLogger("bytebridge.local.gateway")
 
@@ -154,6 +155,8 @@ def dispatch(
         return status, _JSON, json.dumps(value).encode()
     spec = http_function(path)
     if spec is None:
+        if method in ("GET", "HEAD") and not path.startswith("/local/"):
+            return site_reply(path)  # the dashboard, from the API's origin as CloudFront serves it
         return 404, _JSON, b'{"message":"Not Found"}'
     event = proxy_event(method, raw_path, headers, body, source_ip)
     if needs_authorizer(spec, path):

@@ -133,8 +133,13 @@ class Platform:
         port = self.s3_port if self.s3_port is not None else (self.port + 1 if self.port else 0)
         credentials = boto3.session.Session().get_credentials().get_frozen_credentials()
         signer = Signer(credentials.access_key, credentials.secret_key, FAKE_ENV["AWS_REGION"])
-        # the browser origins allowed to upload (CORS): the dashboard's dev server, or LOCAL_DASHBOARD_ORIGINS
-        origins = [o for o in os.environ.get("LOCAL_DASHBOARD_ORIGINS", "").split(",") if o] or DASHBOARD_ORIGINS
+        # the browser origins allowed to upload (CORS): the dashboard this platform serves and its dev server, or
+        # LOCAL_DASHBOARD_ORIGINS
+        served = (f"http://{self.host}:{self.port}", f"http://localhost:{self.port}") if self.port else ()
+        origins = [o for o in os.environ.get("LOCAL_DASHBOARD_ORIGINS", "").split(",") if o] or [
+            *served,
+            *DASHBOARD_ORIGINS,
+        ]
         try:
             # buckets outside the platform's names stand for clients' own buckets (bucket imports: local.client_bucket)
             own_prefix = resource_name("")
