@@ -3,6 +3,7 @@ import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 
 import { ApiError } from "../lib/api";
 import { Layout, RequireSignIn } from "./Layout";
 import { NotFound } from "./NotFound";
+import { ProjectShell } from "./ProjectShell";
 import { routes } from "./routes";
 
 const queryClient = new QueryClient({
@@ -22,7 +23,12 @@ const tree: RouteObject[] = [
     children: [
       {
         element: <Layout />,
-        children: [{ index: true, element: <Navigate to="/projects" replace /> }, ...routes.signedIn, { path: "*", element: <NotFound /> }],
+        children: [
+          { index: true, element: <Navigate to="/projects" replace /> },
+          ...routes.signedIn,
+          { path: "/projects/:projectId", element: <ProjectShell />, children: routes.projectTabs },
+          { path: "*", element: <NotFound /> },
+        ],
       },
     ],
   },

@@ -16,6 +16,9 @@ export default {
     errorTitle: "Something went wrong",
     notFound: "This page does not exist.",
     skipToContent: "Skip to content",
+    projectTabs: "Project sections",
+    // retrieveProject's projectStatus values (the signed API's wire names)
+    projectStatus: { draft: "Draft", checking: "In review", trial: "Trial running", trialDone: "Trial done", waitingPayment: "Waiting for payment", inProgress: "In progress", paused: "Paused", completed: "Completed", deleted: "Deleted", ending: "Ending" },
   },
   zh: {
     appName: "ByteBridge",
@@ -34,5 +37,7 @@ export default {
     errorTitle: "出错了",
     notFound: "页面不存在。",
     skipToContent: "跳到正文",
+    projectTabs: "项目栏目",
+    projectStatus: { draft: "草稿", checking: "审核中", trial: "试标中", trialDone: "试标完成", waitingPayment: "待付款", inProgress: "进行中", paused: "已暂停", completed: "已完成", deleted: "已删除", ending: "结束中" },
   },
 };
