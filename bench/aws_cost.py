@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from bench.aws_meter import Tally
 from bytebridge.settings import resource_name
-from infra.catalog import FUNCTIONS
+from infra.catalog import FUNCTIONS, by_name
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,15 @@ PRICES: dict[str, Price] = {
     "dynamodb_reads": Price("DynamoDB", "read request unit (on demand)", 0.125, 1_000_000),
     "sqs_requests": Price("SQS", "request (64 KB chunk, standard queue)", 0.40, 1_000_000),
     "api_requests": Price("API Gateway", "REST API request", 3.50, 1_000_000),
+    "http_api_requests": Price("API Gateway", "HTTP API request (up to 512 KB)", 1.00, 1_000_000),
     "kms_requests": Price("KMS", "request", 0.03, 10_000),
     "ses_emails": Price("SES", "e-mail sent", 0.10, 1_000),
     "s3_gets": Price("S3", "GET request", 0.0004, 1_000),
     "s3_puts": Price("S3", "PUT/COPY/POST/LIST request", 0.005, 1_000),
 }
 
-
-# API Gateway HTTP API, per million requests: what the worker API would cost off the REST API (not deployed so).
-HTTP_API_USD_PER_MILLION = 1.00
+# The bench's API request labels start with the API they went to (simulated_crowd: "worker …", "client …").
+API_FUNCTIONS = {"worker": "worker-api", "client": "client-api"}
 
 
 def memory_mb() -> dict[str, int]:
@@ -50,6 +50,11 @@ def gb_seconds(tally: Tally) -> float:
     return sum(billed_seconds(e) * memory.get(name, 512) / 1024 for name, e in tally.invocations.items())
 
 
+def on_http_api(route: str) -> bool:
+    """Whether a counted API request went to the HTTP API: its function is deployed there (FunctionSpec.http_api)."""
+    return by_name(API_FUNCTIONS[route.split(" ", 1)[0]]).http_api
+
+
 def usage(tally: Tally, transitions: int) -> dict[str, float]:
     """Billable quantities of the run, keyed like PRICES."""
 
@@ -63,12 +68,18 @@ def usage(tally: Tally, transitions: int) -> dict[str, float]:
         "dynamodb_writes": sum(tally.write_units.values()),
         "dynamodb_reads": sum(tally.read_units.values()),
         "sqs_requests": float(calls("sqs")),
-        "api_requests": float(sum(n for route, n in tally.api_requests.items() if not route.startswith(" "))),
+        "api_requests": float(sum(n for route, n in _api_routes(tally) if not on_http_api(route))),
+        "http_api_requests": float(sum(n for route, n in _api_routes(tally) if on_http_api(route))),
         "kms_requests": float(calls("kms")),
         "ses_emails": float(calls("ses", "SendEmail", "SendRawEmail")),
         "s3_gets": float(calls("s3", "GetObject", "HeadObject")),
         "s3_puts": float(calls("s3", "PutObject", "POST", "CopyObject")),
     }
+
+
+def _api_routes(tally: Tally) -> list[tuple[str, int]]:
+    """Counted requests by route, without the "  of which …" breakdown lines (indented)."""
+    return [(route, n) for route, n in tally.api_requests.items() if not route.startswith(" ")]
 
 
 def cost(quantities: dict[str, float]) -> dict[str, float]:

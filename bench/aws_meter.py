@@ -45,6 +45,9 @@ class Tally:
     write_units: Counter = field(default_factory=Counter)  # DynamoDB operation → WRU
     invocations: dict[str, Invocation] = field(default_factory=lambda: defaultdict(Invocation))
     api_requests: Counter = field(default_factory=Counter)  # "worker POST /assignments/claim" … → API requests
+    # (function making the request or "-", operation, table) → DynamoDB requests / write units: where they come from
+    dynamodb_by_caller: Counter = field(default_factory=Counter)
+    dynamodb_writes_by_caller: Counter = field(default_factory=Counter)
     clients: Counter = field(default_factory=Counter)  # service → botocore clients built during the run
     client_seconds: Counter = field(default_factory=Counter)  # service → time spent building them
 
@@ -123,6 +126,17 @@ def dynamodb_units(operation: str, request: dict, response: dict) -> tuple[float
     return 0.0, 0.0  # control plane (CreateTable, DescribeTable…): not billed per request
 
 
+def _tables(request: dict) -> str:
+    """The table(s) a DynamoDB request touches, without the stage prefix."""
+    names = set()
+    if "TableName" in request:
+        names.add(request["TableName"])
+    names.update(request.get("RequestItems") or {})
+    for item in request.get("TransactItems") or []:
+        names.update(op["TableName"] for op in item.values() if isinstance(op, dict) and "TableName" in op)
+    return "+".join(sorted(name.split("-", 2)[-1] for name in names)) or "?"
+
+
 def _json(text: str) -> dict:
     try:
         value = json.loads(text) if text else {}
@@ -145,6 +159,7 @@ class Meter:
         local = self._local
         if not hasattr(local, "depth"):
             local.depth, local.child, local.wait, local.paused = 0, [0.0], 0.0, False
+            local.functions = []  # the handlers this thread is inside (nested: a Step Functions call's Lambda)
         return local
 
     @contextmanager
@@ -218,6 +233,10 @@ class Meter:
             if service == "dynamodb":
                 self.tally.read_units[operation] += units[0]
                 self.tally.write_units[operation] += units[1]
+                caller = (self._state().functions or ["-"])[-1]
+                where = (caller, operation, _tables(_json(body)))
+                self.tally.dynamodb_by_caller[where] += 1
+                self.tally.dynamodb_writes_by_caller[where] += units[1]
 
     # -- Lambda invocations and API requests --------------------------------------------------------------
     def invocations(self, invoke_handler: Callable) -> Callable:
@@ -226,9 +245,11 @@ class Meter:
         def timed(function_name: str, payload: Any):
             local = meter._state()
             wait_before, start = local.wait, time.perf_counter()
+            local.functions.append(function_name.split(":function:")[-1].split(":")[0].removeprefix("bytebridge-"))
             try:
                 return invoke_handler(function_name, payload)
             finally:
+                local.functions.pop()
                 if meter._active():
                     name = function_name.split(":function:")[-1].split(":")[0]
                     with meter._lock:

@@ -1,7 +1,8 @@
 """Quality per judgment on simulated workforces: our defaults against fixed majority vote (3, 5, 7, 9) and
 crowd-kit's Dawid–Skene, and the boxes missed by consolidation.
 
-    PYTHONPATH=layers/shared/python .venv/bin/python bench/consensus_accuracy.py [--items N] [--seed S]
+    PYTHONPATH=layers/shared/python .venv/bin/python bench/consensus_accuracy.py [--items N] [--seed S] [--seeds N]
+        [--options 2 3 4] [--level standard|high|premium] [--min-overlap M] [--no-boxes] [--no-types]
 
 Classification: a project of ITEMS single-choice items (two options: the hardest case for a vote) and a pool
 of WORKERS annotators of one workforce shape. "Defaults" is the product as shipped: the default task node
@@ -10,10 +11,13 @@ mixed in at the default rate (bytebridge.workers.gold), skills from the gold rec
 (bytebridge.consensus.skills), blocking by its rule, and `consolidate()` deciding after each judgment whether to
 ask one more annotator. Judgments per item count the gold tasks' labor too: (real + gold judgments) / items.
 The baselines ask every item of k random annotators of the whole pool (nobody blocked, no gold) and take the
-majority vote; Dawid–Skene (crowd-kit) runs on the judgments our defaults collected, and on the fixed 5.
+majority vote; Dawid–Skene (crowd-kit) runs on the judgments our defaults collected, and on the fixed 5. Two
+rows tell what is reachable at all: the defaults' stopping rule given the annotators' true accuracies (no gold),
+and Wald's floor on the judgments per item of any sequential rule asking random annotators (`wald_bound`).
 
 Shapes are the truth the bench was not tuned to: narrow and wide accuracy ranges, a few spammers (random
-answers), adversarial annotators (always the first option), annotators who get worse over the project.
+answers), adversarial annotators (always the first option), annotators who get worse over the project; and two
+added after the defaults were chosen: half the crowd mediocre, and classes 90/10.
 
 Boxes: three annotators each draw the true boxes with jitter, miss a box now and then and add a spurious one;
 the missed-object rate is the share of true boxes with no consolidated box at IoU >= 0.5, for `consolidate()`
@@ -33,13 +37,21 @@ from bytebridge.consensus import Judgment, consolidate, majority_vote
 from bytebridge.consensus.geometry import box_iou
 from bytebridge.consensus.objects import greedy_match
 from bytebridge.consensus.skills import SkillStats, is_blocked, update_skill
-from bytebridge.flows.model import TaskNode
+from bytebridge.flows.model import Overlap, TaskNode
 from bytebridge.workers import gold
 
 SEED = 20261202
 ITEMS, WORKERS = 2000, 50
-CLASSES = (4, 2)  # options per item: the table for each; two is the hardest case for a vote
+CLASSES = (2, 3, 4)  # options per item: the table for each; two is the hardest case for a vote
 FIXED = (3, 5, 7, 9)
+
+
+# The default overlap policy unless --level / --min-overlap override it (what other settings would cost).
+OVERLAP: dict[str, object] = {}
+
+
+def classify_node(options: list[str]) -> TaskNode:
+    return TaskNode(id="classify", task_type="single_choice", options=options, overlap=Overlap(**OVERLAP))
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,12 @@ def _worsening(rng: np.random.Generator) -> list[Annotator]:
     return _honest(rng.beta(8, 2, WORKERS - worse)) + [Annotator(float(a), 0.3) for a in starts]
 
 
+def _half_mediocre(rng: np.random.Generator) -> list[Annotator]:
+    """Half the crowd is mediocre (0.6–0.7), the other half good (0.8–0.95)."""
+    half = WORKERS // 2
+    return _honest(np.concatenate([rng.uniform(0.6, 0.7, half), rng.uniform(0.8, 0.95, WORKERS - half)]))
+
+
 SHAPES: dict[str, Callable[[np.random.Generator], list[Annotator]]] = {
     "narrow 0.75-0.85": lambda rng: _honest(rng.uniform(0.75, 0.85, WORKERS)),
     "Beta(8,2), mean 0.8": lambda rng: _honest(rng.beta(8, 2, WORKERS)),
@@ -95,7 +113,12 @@ SHAPES: dict[str, Callable[[np.random.Generator], list[Annotator]]] = {
     "10% spammers": lambda rng: _mixed(rng, WORKERS // 10, "spammer"),
     "10% adversarial": lambda rng: _mixed(rng, WORKERS // 10, "adversarial"),
     "1/3 get worse": _worsening,
+    # Added after the defaults were chosen, to check them on shapes they were not tuned to:
+    "half mediocre 0.6-0.7": _half_mediocre,
+    "Beta(8,2), classes 90/10": lambda rng: _honest(rng.beta(8, 2, WORKERS)),
 }
+# Shapes whose true answers are not spread evenly: the first option's share (the rest share the remainder).
+FIRST_SHARE = {"Beta(8,2), classes 90/10": 0.9}
 
 
 @dataclass
@@ -142,7 +165,7 @@ class Crowd:
 
 def defaults(pool: list[Annotator], truth: np.ndarray, classes: int, rng: np.random.Generator) -> Run:
     options = [f"c{k}" for k in range(classes)]
-    node = TaskNode(id="classify", task_type="single_choice", options=options)
+    node = classify_node(options)
     crowd = Crowd(pool, classes, rng)
     qualified: set[int] = set()
     out = np.zeros(len(truth), dtype=int)
@@ -177,6 +200,45 @@ def defaults(pool: list[Annotator], truth: np.ndarray, classes: int, rng: np.ran
     return Run(out, matrix, real, crowd.gold_labor, len(crowd.blocked), good)
 
 
+def oracle(pool: list[Annotator], truth: np.ndarray, classes: int, rng: np.random.Generator) -> Run:
+    """The defaults' stopping rule given every annotator's true accuracy at the time (no gold labor) and with
+    the annotators who answer at chance blocked for free: what the skill estimates cost against knowing them."""
+    options = [f"c{k}" for k in range(classes)]
+    node = classify_node(options)
+    useful = [w for w, a in enumerate(pool) if a.kind == "honest"]
+    out, real = np.zeros(len(truth), dtype=int), 0
+    for item, answer in enumerate(truth):
+        t = item / len(truth)
+        skills = {f"w{w}": pool[w].accuracy(t) for w in useful}
+        judgments: list[Judgment] = []
+        for worker in rng.permutation(useful):
+            label = pool[worker].answer(int(answer), classes, t, rng)
+            real += 1
+            judgments.append(Judgment(f"w{worker}", {"choice": options[label]}))
+            result = consolidate(node.task_type, judgments, node.overlap, skills, options=classes)
+            if result.done:
+                break
+        assert result.answer is not None
+        out[item] = options.index(result.answer["choice"])
+    return Run(out, np.zeros((0, 0)), real)
+
+
+def wald_bound(pool: list[Annotator], classes: int, error: float) -> float:
+    """A floor on the judgments per item of any rule asking random annotators of the pool (chance-level ones
+    blocked for free), knowing their accuracies, that is wrong at most `error` of the time: Wald's inequality
+    E[N] >= (1 - 2e) ln((1 - e) / e) / D, D the mean Kullback–Leibler divergence one judgment gives between the
+    true option and any other (one-coin: (p - q) ln(p / q), q = (1 - p) / (K - 1)), over the project."""
+    divergences = []
+    for annotator in pool:
+        if annotator.kind != "honest":
+            continue
+        for t in np.linspace(0, 1, 11):
+            p = min(annotator.accuracy(float(t)), 0.999)
+            q = (1 - p) / (classes - 1)
+            divergences.append((p - q) * np.log(p / q))
+    return (1 - 2 * error) * np.log((1 - error) / error) / float(np.mean(divergences))
+
+
 def fixed(
     pool: list[Annotator], truth: np.ndarray, classes: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -208,10 +270,14 @@ def classification(
     shape: str, items: int, classes: int, rng: np.random.Generator
 ) -> tuple[list[tuple[str, float, float]], Run]:
     pool = SHAPES[shape](rng)
-    truth = rng.integers(0, classes, items)
+    first_share = FIRST_SHARE.get(shape, 1 / classes)
+    truth = rng.choice(classes, items, p=[first_share] + [(1 - first_share) / (classes - 1)] * (classes - 1))
     ours = defaults(pool, truth, classes, rng)
     order, labels = fixed(pool, truth, classes, rng)
     rows = [("defaults", float((ours.labels == truth).mean()), ours.per_item())]
+    known = oracle(pool, truth, classes, rng)
+    rows.append(("same stopping, true skills, no gold", float((known.labels == truth).mean()), known.per_item()))
+    rows.append(("bound: any sequential rule, 99%", float("nan"), wald_bound(pool, classes, 0.01)))
     rows.append(
         ("Dawid-Skene (crowd-kit), our judgments", float((crowdkit_ds(ours.matrix) == truth).mean()), ours.per_item())
     )
@@ -317,31 +383,53 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=ITEMS)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--seeds", type=int, default=1, help="run seeds seed, seed+1, ... and report the means")
+    parser.add_argument("--level", choices=["standard", "high", "premium"], help="accuracy level (default: high)")
+    parser.add_argument("--min-overlap", type=int, help="minimum overlap (default: the node default, 3)")
     parser.add_argument("--options", type=int, nargs="*", default=list(CLASSES))
     parser.add_argument("--shapes", nargs="*", default=list(SHAPES))
     parser.add_argument("--no-boxes", action="store_true")
     parser.add_argument("--no-types", action="store_true", help="skip the other task types' quality rows")
     args = parser.parse_args()
     start = time.perf_counter()
-    node = TaskNode(id="classify", task_type="single_choice")
+    OVERLAP.update({"level": args.level} if args.level else {})
+    OVERLAP.update({"min_overlap": args.min_overlap} if args.min_overlap else {})
+    node = classify_node([])
     print(
         f"{args.items} items, {WORKERS} annotators per shape, seed {args.seed}; defaults: overlap "
         f"{node.overlap.min_overlap}-{node.overlap.max_overlap}, level {node.overlap.level}, gold rate "
         f"{node.gold.rate} after {node.gold.qualifying} qualifying gold tasks; judgments per item include gold labor; "
         "goal: accuracy >= 0.990 at <= 4.50 judgments per item\n"
     )
+    seeds = [args.seed + n for n in range(args.seeds)]
+    if len(seeds) > 1:
+        print(f"seeds {seeds[0]}..{seeds[-1]}: means over the seeds, the lowest accuracy in brackets\n")
+    summary: list[tuple[int, str, float, float, float]] = []
     for classes in args.options:
         for shape in args.shapes:
-            rng = np.random.default_rng([args.seed, classes, list(SHAPES).index(shape)])
-            rows, ours = classification(shape, args.items, classes, rng)
-            print(
-                f"{classes} options, {shape}  (blocked {ours.blocked} annotators, "
-                f"{ours.good_blocked} of them at accuracy >= 0.8)"
-            )
-            for name, accuracy, per_item in rows:
-                met = "  (goal met)" if name == "defaults" and accuracy >= 0.99 and per_item <= 4.5 else ""
-                print(f"  {name:40} accuracy {accuracy:6.3f}   judgments/item {per_item:5.2f}{met}")
+            index = list(SHAPES).index(shape)
+            runs = [
+                classification(shape, args.items, classes, np.random.default_rng([seed, classes, index]))
+                for seed in seeds
+            ]
+            blocked = np.mean([ours.blocked for _, ours in runs])
+            good = np.mean([ours.good_blocked for _, ours in runs])
+            print(f"{classes} options, {shape}  (blocked {blocked:.1f} annotators, {good:.1f} at accuracy >= 0.8)")
+            for n, (name, *_) in enumerate(runs[0][0]):
+                accuracies = [rows[n][1] for rows, _ in runs]
+                accuracy, lowest = float(np.mean(accuracies)), min(accuracies)
+                per_item = float(np.mean([r[n][2] for r, _ in runs]))
+                if name == "defaults":
+                    summary.append((classes, shape, accuracy, lowest, per_item))
+                met = "  (goal met)" if name == "defaults" and lowest >= 0.99 and per_item <= 4.5 else ""
+                shown = "      " if np.isnan(accuracy) else f"{accuracy:6.3f}"
+                low = f" [{lowest:.3f}]" if len(seeds) > 1 and not np.isnan(lowest) else " " * (len(seeds) > 1) * 8
+                print(f"  {name:40} accuracy {shown}{low}   judgments/item {per_item:5.2f}{met}")
             print()
+    print("defaults, summary: options | shape | accuracy (lowest) | judgments/item")
+    for classes, shape, mean, lowest, per_item in summary:
+        print(f"  {classes} | {shape:28} | {mean:.3f} ({lowest:.3f}) | {per_item:.2f}")
+    print()
     if not args.no_boxes:
         print(f"boxes: {BOX_IMAGES} images, {BOX_ANNOTATORS} annotators, jitter {JITTER:.0%}, miss {MISS:.0%}")
         for name, missed, spurious, iou in boxes(np.random.default_rng(args.seed)):

@@ -7,12 +7,15 @@ against fixed-overlap baselines on the same judgments, AWS calls per item by ser
 
 Everything runs in this process: moto's Step Functions interpreter executes statemachines/item-flow.asl.json
 (one execution per item), our Lambda handlers answer its invocations, and one driver thread plays the crowd,
-each annotator in turn claiming (no long poll), following the data link, answering, submitting. Counting
+each annotator in turn working as the workbench does: load the data from the claim's dataLocation, answer,
+submit with `next` (which claims the next task in the same call), and claim separately (no long poll) only
+when the last submit found no work. `--loop separate` is the older loop: claim, data link, submit. Counting
 starts at submitResource (account and project creation are once per project) and stops when the last
 execution has ended; the bench's own progress and history reads are not counted.
 """
 
 import argparse
+import json
 import logging
 import os
 import random
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from bench import aws_cost, fixed_overlap
 from bench.aws_meter import Meter, metered_aws
-from bench.simulated_crowd import ClientApi, Crowd, Task
+from bench.simulated_crowd import FAMILIES, ClientApi, Crowd, Task, judge
 from local.annotators import SimulatedAnnotator, Truth, annotator_pool, make_dataset, project_params, truth_of
 
 UPLOAD_BATCH = 1000  # submitResource takes this many links per call
@@ -50,6 +53,57 @@ class Run:
 
 
 # -- the live run -------------------------------------------------------------------------------------------
+
+
+class ChainedCrowd(Crowd):
+    """The worker loop at one API call per judgment: the claim's dataLocation instead of the data link, and each
+    submit claims the next task (SubmitRequest.next); a plain claim only after a submit that found no work."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending: dict[str, dict] = {}  # annotator → the assignment their last submit claimed
+
+    def _claim(self, annotator: SimulatedAnnotator) -> dict | None:
+        claimed = self._call(
+            annotator,
+            "POST",
+            "/worker/v1/assignments/claim",
+            {"families": FAMILIES, "waitSeconds": 0},
+            "worker POST /assignments/claim",
+        )
+        self.stats.claims += 1
+        assignment = json.loads(claimed["body"])["assignment"]
+        if assignment is None:
+            self.stats.empty_claims += 1
+            self.meter.api_request("  of which found no work")
+        return assignment
+
+    def work_once(self, annotator: SimulatedAnnotator) -> bool:
+        assignment = self.pending.pop(annotator.name, None) or self._claim(annotator)
+        if assignment is None:
+            return False
+        item_url = assignment.get("dataLocation") or self._look(annotator, assignment)
+        node_id = self.node_of_type[assignment["taskType"]]
+        answer = judge(annotator, self.seed, item_url, node_id, assignment)
+        path = f"/worker/v1/assignments/{assignment['assignmentId']}/submit"
+        body = {"answer": answer, "next": {"families": FAMILIES, "waitSeconds": 0}}
+        submitted = self._call(annotator, "POST", path, body, "worker POST /assignments/{id}/submit")
+        self.stats.submits += 1
+        if submitted["statusCode"] != 200:
+            status = submitted["statusCode"]
+            self.stats.refused[status] = self.stats.refused.get(status, 0) + 1
+            return True
+        following = json.loads(submitted["body"])["next"]["assignment"]
+        self.stats.claims += 1  # the submit's claim of the next task
+        if following is None:
+            self.stats.empty_claims += 1
+            self.meter.api_request("  submits whose next claim found no work")
+        else:
+            self.pending[annotator.name] = following
+        task = self.tasks.setdefault((item_url, node_id), Task(item_url, node_id))
+        task.annotators.append(annotator.name)
+        task.answers.append(answer)
+        return True
 
 
 def set_up(meter: Meter, dataset: dict[str, Truth]) -> tuple[ClientApi, str]:
@@ -221,7 +275,7 @@ def _right(node_id: str, answer: dict, truth: Truth) -> bool:
     return fixed_overlap.boxes_match(answer, truth)
 
 
-def print_quality(run: Run, pool: list[SimulatedAnnotator], seed: int) -> None:
+def print_quality(run: Run, pool: list[SimulatedAnnotator], seed: int) -> dict[str, dict[str, fixed_overlap.Score]]:
     finished = [item for item in run.items if item.result]
     classify, box = score_node(run, "classify", pool, seed), score_node(run, "box", pool, seed)
     routed = [item for item in finished if "box" in item.result["answers"]]
@@ -260,6 +314,7 @@ def print_quality(run: Run, pool: list[SimulatedAnnotator], seed: int) -> None:
         f"  judgments per item, both nodes: adaptive {adaptive:.2f}, fixed 3 {fixed[3]:.2f}, fixed 5 {fixed[5]:.2f}"
         " (fixed overlaps on the box node only for the items the live run routed there)"
     )
+    return {"classify": classify, "box": box}
 
 
 def _skill_summary(skills: dict[str, float]) -> str:
@@ -338,7 +393,7 @@ def print_api(meter: Meter, n: int) -> None:
         print(f"  {route:44}{count:8d}{count / n:9.2f} per item")
 
 
-def print_cost(meter: Meter, run: Run, transitions: int, n: int) -> None:
+def print_cost(meter: Meter, run: Run, transitions: int, n: int, scores: dict) -> None:
     quantities = aws_cost.usage(meter.tally, transitions)
     usd = aws_cost.cost(quantities)
     print("\n== Prices (public us-east-1, no free tier)")
@@ -355,18 +410,84 @@ def print_cost(meter: Meter, run: Run, transitions: int, n: int) -> None:
         if amount:
             print(f"  {service:15}{'':40}{'':14}  ${amount:9.4f}  {amount / total:6.1%}")
     print(f"  {'total':15}{'':40}{'':14}  ${total:9.4f}")
-    worker_calls = sum(c for route, c in meter.tally.api_requests.items() if route.startswith("worker "))
-    http_saving = worker_calls * (aws_cost.PRICES["api_requests"].usd - aws_cost.HTTP_API_USD_PER_MILLION) / 1e6
+    classify, box = scores["classify"]["adaptive"], scores["box"]["adaptive"]
+    judgments = classify.judgments + box.judgments
     print(
-        f"  (the worker API's {worker_calls * 1000 / n:,.0f} calls per 1,000 items on an HTTP API at"
-        f" ${aws_cost.HTTP_API_USD_PER_MILLION:.2f}/M instead of REST: total ${total - http_saving * 1000 / n:.4f})"
+        f"  at consensus accuracy: classify {classify.accuracy:.3f} ({classify.per_task:.2f} judgments/task),"
+        f" box {box.accuracy:.3f} ({box.per_task:.2f} judgments/task); {_rate(judgments, n):.2f} judgments per item"
     )
+    print_per_judgment(meter, quantities, judgments)
+    print_drawing(run, quantities, usd, n, box)
     # What the items were charged (ItemModel.cost_cents: the unit prices of the tasks each went through).
     labor = sum(item.cost_cents or 0 for item in run.items) / 100 * 1000 / n
     prices = ", ".join(f"{run.flow.task(node).id} {_unit_price(run.flow.task(node))}¢" for node in ("classify", "box"))
     if labor:
         print(f"\n  Annotation labor at the flow's unit prices per task ({prices}): ${labor:.2f} per 1,000 items")
         print(f"  AWS is {total / labor:.2%} of the labor; labor is {labor / total:.0f}x the AWS bill")
+
+
+def print_per_judgment(meter: Meter, quantities: dict[str, float], judgments: int) -> None:
+    """What one judgment costs in requests: the figures a cut in the worker loop moves."""
+    tally = meter.tally
+    api = {route: count for route, count in tally.api_requests.items() if not route.startswith(" ")}
+    worker = sum(count for route, count in api.items() if route.startswith("worker "))
+    worker_lambda = tally.invocations.get(_physical("worker-api"))
+    consensus = tally.invocations.get(_physical("consensus"))
+    writes = sum(tally.calls[("dynamodb", op)] for op in WRITE_OPERATIONS)
+    print(
+        f"  per judgment: worker API calls {_rate(worker, judgments):.2f},"
+        f" DynamoDB writes {_rate(writes, judgments):.2f} requests"
+        f" ({_rate(quantities['dynamodb_writes'], judgments):.2f} WRU),"
+        f" reads {_rate(quantities['dynamodb_reads'], judgments):.2f} RRU,"
+        f" SQS {_rate(quantities['sqs_requests'], judgments):.2f} requests,"
+        f" Lambda {_rate(quantities['lambda_requests'], judgments):.2f} invocations"
+        f" (worker-api {_rate(worker_lambda.count if worker_lambda else 0, judgments):.2f},"
+        f" consensus {_rate(consensus.count if consensus else 0, judgments):.2f})"
+    )
+    by_op = sorted(((op, tally.calls[("dynamodb", op)]) for op in WRITE_OPERATIONS), key=lambda kv: -kv[1])
+    print(
+        "  DynamoDB write requests per judgment by operation: "
+        + ", ".join(f"{op} {_rate(count, judgments):.2f}" for op, count in by_op if count)
+    )
+    print("  DynamoDB requests per judgment by caller, operation and table (the top 16; '-' is no Lambda: the driver)")
+    print(f"    {'function':14}{'operation':20}{'table(s)':34}{'requests':>9}{'WRU':>7}")
+    for (function, op, tables), count in tally.dynamodb_by_caller.most_common(16):
+        wru = tally.dynamodb_writes_by_caller[(function, op, tables)]
+        figures = f"{_rate(count, judgments):9.2f}{_rate(wru, judgments):7.2f}"
+        print(f"    {function[:13]:14}{op:20}{tables[:33]:34}{figures}")
+
+
+WRITE_OPERATIONS = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
+
+
+def _physical(name: str) -> str:
+    from bytebridge.settings import resource_name
+
+    return resource_name(name)
+
+
+def print_drawing(run: Run, quantities: dict[str, float], usd: dict[str, float], n: int, box) -> None:
+    """The drawing node (boxes) under the default maximum overlap: judgments per task and what a task costs.
+    Its AWS share is estimated: the run's per-judgment cost (everything but Step Functions, over all judgments)
+    times its judgments, plus a task visit's transitions (Visit and Route)."""
+    node = run.flow.task("box")
+    tasks = [t for t in run.tasks.values() if t.node_id == "box"]
+    if not tasks:
+        return
+    counts = sorted(len(t.annotators) for t in tasks)
+    at_max = sum(c >= node.overlap.max_overlap for c in counts)
+    all_judgments = sum(len(t.annotators) for t in run.tasks.values())
+    per_judgment = (sum(usd.values()) - usd["transitions"]) / max(1, all_judgments)
+    per_task = per_judgment * box.per_task + 2 * aws_cost.PRICES["transitions"].usd / aws_cost.PRICES["transitions"].per
+    print(
+        f"\n== Drawing node (box): max overlap {node.overlap.max_overlap} (the default), {len(tasks)} tasks,"
+        f" {box.per_task:.2f} judgments per task (median {counts[len(counts) // 2]}, max {counts[-1]},"
+        f" {at_max} tasks at the maximum), accuracy {box.accuracy:.3f}"
+    )
+    print(
+        f"  AWS per 1,000 box tasks (estimated from this run's per-judgment cost): ${per_task * 1000:.4f};"
+        f" {_rate(len(tasks), n):.2f} box tasks per item"
+    )
 
 
 def _unit_price(node) -> int:
@@ -433,6 +554,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=20, help="simulated annotators in the pool (at least 5)")
     parser.add_argument("--accuracy", type=float, default=0.8, help="mean annotator accuracy")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--loop",
+        choices=("chained", "separate"),
+        default="chained",
+        help="the annotators' worker loop: chained (claim's dataLocation, submit claims the next task: one call per"
+        " judgment) or separate (claim, data link, submit: three)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # read when the handlers load, on first invocation
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF line per claim and consensus step
@@ -441,13 +569,17 @@ def main() -> None:
     dataset = make_dataset(args.items, seed=args.seed)
     pool = annotator_pool(max(5, args.workers), args.accuracy, seed=args.seed)
     mean = sum(a.accuracy for a in pool) / len(pool)
-    print(f"engine bench: {args.items} items, classify-then-box, {len(pool)} annotators (mean accuracy {mean:.3f})")
+    print(
+        f"engine bench: {args.items} items, classify-then-box, {len(pool)} annotators (mean accuracy {mean:.3f}),"
+        f" worker loop {args.loop}"
+    )
     meter, started = Meter(), time.monotonic()
     with metered_aws(meter):
         from local.provision import provision
 
         provision()
-        crowd = Crowd(meter, pool, args.seed, nodes_by_task_type())  # registered before counting: once per crowd
+        crowd_type = ChainedCrowd if args.loop == "chained" else Crowd
+        crowd = crowd_type(meter, pool, args.seed, nodes_by_task_type())  # registered before counting: once per crowd
         api, project_id = set_up(meter, dataset)
         launched = launch(meter, api.user_id, project_id)
         print(f"  project {project_id}: {launched} executions started, {time.monotonic() - started:.1f} s", flush=True)
@@ -461,12 +593,12 @@ def main() -> None:
             print("        the bench called bytebridge.workers.work.data_location directly, timed as worker-api")
         run = collect(meter, crowd, api.user_id, project_id, wall)
     n = max(1, len(run.items))
-    print_quality(run, pool, args.seed)
+    scores = print_quality(run, pool, args.seed)
     print_calls(meter, n)
     transitions = print_transitions(meter, run, n)
     print_lambda(meter, n)
     print_api(meter, n)
-    print_cost(meter, run, transitions, n)
+    print_cost(meter, run, transitions, n, scores)
     print_time(meter, run, n)
     print_notes()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB

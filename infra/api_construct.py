@@ -1,5 +1,5 @@
-"""The REST API: one proxy route per `http_prefix` of every catalog function (the same longest-prefix routing
-the local gateway does), stage throttling, JSON access logs, X-Ray."""
+"""The REST API: one proxy route per `http_prefix` of every catalog function not on the HTTP API (the same
+longest-prefix routing the local gateway does), stage throttling, JSON access logs, X-Ray."""
 
 import json
 from collections.abc import Iterable
@@ -21,7 +21,7 @@ from infra.nag import acknowledge
 NO_AUTHORIZER_REASON = (
     "callers are authenticated in the function or need no token: the documented client API signs every request "
     "(HMAC over the body with the account's secret, bytebridge.signing), which an API Gateway authorizer cannot "
-    "verify without the body; the worker API checks annotator tokens; the auth API is where a token is obtained "
+    "verify without the body; the auth API is where a token is obtained "
     "(sign-up, sign-in). The JWT APIs (FunctionSpec.authorizer_prefixes) use the Cognito user pool authorizer"
 )
 STAGE_NAME = "v1"  # the API Gateway stage; paths keep the documented /api/v1/... below it
@@ -73,7 +73,7 @@ class ApiConstruct(Construct):
             self,
             "RestApi",
             rest_api_name=config.name("api"),
-            description="ByteBridge client, dashboard and worker APIs (Lambda proxy routes from infra.catalog)",
+            description="ByteBridge client and dashboard APIs (Lambda proxy routes from infra.catalog)",
             endpoint_types=[apigw.EndpointType.REGIONAL],  # CloudFront in front is ours (frontend construct)
             cloud_watch_role=True,  # execution logs need the account-level API Gateway logging role
             deploy_options=apigw.StageOptions(
@@ -90,6 +90,8 @@ class ApiConstruct(Construct):
         )
         self.authorizer: apigw.CognitoUserPoolsAuthorizer | None = None
         for prefix, spec in routed(specs):
+            if spec.http_api:  # served by the HTTP API (infra.http_api_construct)
+                continue
             integration = apigw.LambdaIntegration(functions[spec.name], proxy=True, allow_test_invoke=False)
             resource = self.api.root.resource_for_path(prefix)
             options = self._signed_in_only(user_pool) if prefix in spec.authorizer_prefixes else None

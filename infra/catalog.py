@@ -1,7 +1,7 @@
 """The Lambda functions of the platform, as plain data: the CDK app deploys each one and the local
 runtime invokes the same handler in-process, so the two cannot list different functions."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Annotator queue families (bytebridge.engine.queues.FAMILIES maps task types onto them).
 TASK_FAMILIES = ("choice", "boxes", "points", "shapes", "masks", "text", "audio", "video")
@@ -19,6 +19,11 @@ class FunctionSpec:
     # Those of http_prefixes only signed-in users reach: API Gateway's Cognito authorizer (the local gateway alike)
     # verifies the ID token (`Authorization: Bearer …`) and hands its claims to the function (bytebridge.identity).
     authorizer_prefixes: tuple[str, ...] = ()
+    # Other packages under functions/ the handler imports (the dashboard API runs the client API's routes).
+    code_packages: tuple[str, ...] = ()
+    # Serve http_prefixes from the HTTP API ($1.00/M requests, not REST's $3.50/M; infra.http_api_construct): only
+    # for functions that authenticate every call themselves (no authorizer_prefixes) and read REST v1 events.
+    http_api: bool = False
     # EventBridge schedule expression ("rate(1 hour)", "cron(...)"); the local scheduler runs rate() ones too.
     schedule: str | None = None
     # What the function may touch on AWS; the CDK app turns each entry into one exact grant (least privilege),
@@ -327,6 +332,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Annotators: claim tasks (long poll), heartbeat, submit, release, data links",
         timeout_seconds=29,
         http_prefixes=("/worker/v1",),
+        http_api=True,  # its calls (a few per judgment) are most of the API bill; bearer tokens checked inside
         access=(
             "table:workers:write",
             "table:judgments:write",
@@ -494,6 +500,20 @@ QUEUES: tuple[QueueSpec, ...] = (
             max_receive_count=5,
         )
         for family in TASK_FAMILIES
+    ),
+)
+
+# The dashboard API runs the signed API's routes (client_api.handler.serve) for the browser, behind the Cognito
+# authorizer: the same code, so exactly the same access as the signed API.
+FUNCTIONS += (
+    replace(
+        next(spec for spec in FUNCTIONS if spec.name == "client-api"),
+        name="dashboard-api",
+        handler="dashboard_api.handler.lambda_handler",
+        description="Dashboard API: the signed API's calls for signed-in clients (Cognito JWT)",
+        http_prefixes=("/dashboard/v1",),
+        authorizer_prefixes=("/dashboard/v1",),
+        code_packages=("client_api",),
     ),
 )
 

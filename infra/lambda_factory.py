@@ -21,12 +21,11 @@ FUNCTIONS_DIR = ROOT / "functions"
 
 
 def function_code(spec: FunctionSpec) -> lambda_.AssetCode:
-    """Only the handler's own package from functions/ (handlers import it absolutely: `client_api.signed`);
-    functions sharing a package share one asset."""
-    package = spec.handler.split(".", 1)[0]
-    return lambda_.Code.from_asset(
-        str(FUNCTIONS_DIR), exclude=["*", f"!{package}", f"!{package}/**", *(f"**/{p}" for p in IGNORED)]
-    )
+    """Only the handler's own package from functions/ (handlers import it absolutely: `client_api.signed`) and
+    those it names in code_packages; functions with the same packages share one asset."""
+    packages = (spec.handler.split(".", 1)[0], *spec.code_packages)
+    keep = [pattern for package in packages for pattern in (f"!{package}", f"!{package}/**")]
+    return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["*", *keep, *(f"**/{p}" for p in IGNORED)])
 
 
 class LambdaFactory(Construct):

@@ -16,6 +16,7 @@ from infra.config import StageConfig
 from infra.data_construct import DataConstruct
 from infra.frontend_construct import FrontendConstruct
 from infra.grants import workflow_environment
+from infra.http_api_construct import HttpApiConstruct
 from infra.identity_construct import IdentityConstruct
 from infra.lambda_factory import LambdaFactory
 from infra.monitoring_construct import MonitoringConstruct
@@ -72,13 +73,24 @@ class ByteBridgeStack(Stack):
         for spec in functions:
             workflow.resources.grant_all(built[spec.name], spec)
         api = ApiConstruct(self, "Api", config=config, specs=functions, functions=built, user_pool=identity.user_pool)
+        http_api = HttpApiConstruct(self, "HttpApi", config=config, specs=functions, functions=built)
         # Links in e-mails (unsubscribe) start with the API's own URL, built from its id: the functions then depend
         # on the RestApi alone, not on its deployment (whose methods depend on the functions: a cycle).
         public_url = f"https://{api.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE_NAME}"
         for function in built.values():
             function.add_environment("PUBLIC_URL", public_url)
         ScheduledConstruct(self, "Scheduled", config=config, specs=functions, functions=built)
-        FrontendConstruct(self, "Frontend", config=config, api=api.api, specs=functions, logs_bucket=data.logs_bucket)
+        FrontendConstruct(
+            self,
+            "Frontend",
+            config=config,
+            api=api.api,
+            http_api_domain=http_api.domain_name if http_api.prefixes else None,
+            specs=functions,
+            logs_bucket=data.logs_bucket,
+            # the browser uploads to and previews from the data bucket's presigned links
+            data_origins=[f"https://{data.buckets['data'].bucket_regional_domain_name}"],
+        )
         MonitoringConstruct(
             self,
             "Monitoring",

@@ -8,7 +8,10 @@ moto's costs that grow with the size of its stores (or repeat work per call) go.
   items the transaction touches and puts exactly those back when it is cancelled (COPY_WITHOUT_TABLES replaces the
   module `copy` of moto.dynamodb.models; item_level_rollback wraps DynamoDBBackend.transact_write_items).
 - S3 ListObjectsV2 pages found by bisection (paged_listing).
-- DynamoDB Query on the asked partition only (partition_query, IndexPartitions and the write hooks).
+- DynamoDB Query on the asked partition only (partition_query, IndexPartitions and the write hooks); a filtered
+  Query or Scan copies only the items that pass its filter (copies_after_filter, CopyDeferred).
+- Response serialization: the names a member is looked up by, and the action handlers of a response class, kept
+  (members_picked_once, method_names_kept).
 - Step Functions: a definition parsed once, JSONPaths parsed once, AWS clients kept (program_parsed_once,
   parsed_once, ClientsKept).
 - SQS: a received message's retention read from its queue (retention_from_the_queue).
@@ -22,6 +25,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from moto.core.serialize import (
+    DEFAULT_ALIAS_PROVIDERS,
+    AttributePicker,
+    AttributePickerContext,
+    XFormedAttributePicker,
+)
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.s3.models import FakeDeleteMarker
@@ -249,6 +258,7 @@ def partition_query(query: Callable) -> Callable:
     """Wraps moto's Table.query: its Table.all_items is, for this call, the candidates of _query_candidates."""
     signature = inspect.signature(query)
 
+    @functools.wraps(query)
     def narrowed(self, *args, **kwargs):
         asked = signature.bind(self, *args, **kwargs).arguments
         candidates = _query_candidates(
@@ -263,6 +273,62 @@ def partition_query(query: Callable) -> Callable:
             del self.all_items
 
     return narrowed
+
+
+# ---- DynamoDB Query and Scan: a FilterExpression before the copies --------------------------------------------------
+#
+# moto's Table.query deep-copies every item it read (up to 1 MB: a whole partition, e.g. every item of a project) and
+# only then applies the FilterExpression; Table.scan copies each item, then filters. A filtered read of a growing
+# partition costs a deep copy of all of it, however few items it returns. On a table's key, without a projection, the
+# filter reads the stored items as it would read their copies (it only reads): those that pass are copied after.
+
+
+class CopyDeferred:
+    """Stands in for the `copy` module inside moto.dynamodb.models.table: while a deferred read runs (copies_after_
+    filter), a deep copy there is a shallow one (a list's items, an item itself); the read copies its answer after."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        if getattr(_skip, "copies", False):
+            return list(value) if isinstance(value, list) else value
+        return copy.deepcopy(value, memo)
+
+
+COPY_DEFERRED = CopyDeferred()
+
+
+def copies_after_filter(read: Callable) -> Callable:
+    """Wraps moto's Table.query or Table.scan: with a FilterExpression, on the table itself (no index) and without
+    a projection, the items are copied after the filter. Same items, counts and LastEvaluatedKey."""
+    signature = inspect.signature(read)  # through functools.wraps: the original's parameters
+
+    @functools.wraps(read)
+    def filtered_first(self, *args, **kwargs):
+        asked = signature.bind(self, *args, **kwargs).arguments
+        projected = asked.get("projection_expressions") or asked.get("projection_expression")
+        if (
+            asked.get("filter_expression") is None
+            or asked.get("index_name")
+            or projected
+            or _skip.__dict__.get("copies")
+        ):
+            return read(self, *args, **kwargs)
+        _skip.copies = True
+        try:
+            items, scanned_count, last_evaluated_key = read(self, *args, **kwargs)
+        finally:
+            _skip.copies = False
+        return copy.deepcopy(items), scanned_count, last_evaluated_key
+
+    return filtered_first
+
+
+def query_narrowed_and_filtered_first(query: Callable) -> Callable:
+    """Table.query with both speed-ups: the asked partition only (partition_query), copies after the filter."""
+    return copies_after_filter(partition_query(query))
 
 
 def placed_after_put(put_item: Callable) -> Callable:
@@ -374,3 +440,67 @@ def retention_from_the_queue(self: Any, queue_name: str, message: Any) -> bool:
     on moto.sqs.models.unix_time, which the test clock replaces)."""
     retention_period = self.get_queue(queue_name).message_retention_period
     return bool(retention_period + message.sent_timestamp / 1000 > sqs_models.unix_time())
+
+
+# ---- Response serialization and dispatch: per-call lookups, kept --------------------------------------------------
+
+
+def members_picked_once(get_value: Callable) -> Callable:
+    """Wraps moto's ResponseSerializer.get_value, which its response serializer runs for every member of every
+    structure it writes (each of the ~10 members of each DynamoDB AttributeValue of each item): a context object,
+    six alias providers built and asked, a lookup per name they give. For a plain dict (DynamoDB's results, most JSON
+    services') with moto's own pickers and alias providers, the names asked depend only on the member's key, its
+    shape and its parent structure (a dict has no Meta and one class name): they are kept per (picker, key, shape,
+    parent), checked by identity, and looked up in the dict in the same order. Same value; anything else (another
+    object, response transformers, a dotted name): moto's code."""
+    kept: dict[tuple, tuple] = {}
+
+    def picked(self, value, key, shape):
+        picker = self._value_picker
+        if (
+            type(value) is not dict
+            or shape is None
+            or type(picker) not in _PICKERS
+            or picker.response_transformers
+            or picker.alias_providers != DEFAULT_ALIAS_PROVIDERS
+        ):
+            return get_value(self, value, key, shape)
+        parent = getattr(shape, "parent", None)
+        memo = (type(picker), key, id(shape), id(parent))
+        found = kept.get(memo)
+        if found is None or found[0] is not shape or found[1] is not parent:
+            names = tuple(picker.get_possible_keys(AttributePickerContext(obj=value, key=key, shape=shape)))
+            if any("." in name for name in names):  # a path into nested objects: moto's get_value walks it
+                return get_value(self, value, key, shape)
+            if len(kept) >= _KEYS_KEPT:
+                kept.clear()
+            found = kept[memo] = (shape, parent, names)
+        for name in found[2]:
+            if name in value:
+                return value[name]
+        return None
+
+    return picked
+
+
+_PICKERS = (AttributePicker, XFormedAttributePicker)
+_KEYS_KEPT = 65536
+
+
+def method_names_kept(method_names_from_class: Callable) -> Callable:
+    """Wraps moto.core.responses' method_names_from_class, which lists a response class's functions with
+    inspect.getmembers (sorting every attribute of the class and its bases) on every API call, to find the action's
+    handler: listed once per class (moto's response classes get no new methods while it runs)."""
+    return functools.lru_cache(maxsize=1024)(method_names_from_class)
+
+
+def visible_now(queue: Any) -> list:
+    """Replaces moto's Queue.messages (a property), which ReceiveMessage reads on every poll (a claim's long poll every
+    50 ms): moto asks each message whether it is visible and not delayed, each answer reading the clock through two
+    datetime constructions, so a poll costs O(n) clock reads in the queue's size (in-flight messages included). The
+    same test against one reading of the clock per poll (sqs_models.unix_time_millis, which the test clock replaces)."""
+    now = sqs_models.unix_time_millis()
+    return [message for message in queue._messages if now > message.visible_at and not now < message.delayed_until]
+
+
+VISIBLE_NOW = property(visible_now)

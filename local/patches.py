@@ -36,16 +36,21 @@ from local.moto_clock import (
     unix_time_on_the_clock,
 )
 from local.moto_speedups import (
+    COPY_DEFERRED,
     COPY_WITHOUT_TABLES,
+    VISIBLE_NOW,
     ClientsKept,
+    copies_after_filter,
     item_level_rollback,
+    members_picked_once,
+    method_names_kept,
     paged_listing,
     parsed_once,
-    partition_query,
     placed_after_delete,
     placed_after_put,
     placed_after_update,
     program_parsed_once,
+    query_narrowed_and_filtered_first,
     retention_from_the_queue,
 )
 
@@ -505,7 +510,7 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         target="moto.dynamodb.models.table:Table.query",
-        replacement=partition_query,
+        replacement=query_narrowed_and_filtered_first,
         wraps=True,
         behaviour=SPEED_ONLY,
         docs=(
@@ -517,8 +522,41 @@ PATCHES: tuple[Patch, ...] = (
         reason=(
             "moto lists and sorts every item of the table for each Query (Table.all_items), then keeps the asked "
             "partition: O(n log n) per query, a 1,000-item run quadratic. Only the partition's items (of the table, "
-            "or of an index, from local.moto_speedups.IndexPartitions) are handed to moto's own query code."
+            "or of an index, from local.moto_speedups.IndexPartitions) are handed to moto's own query code. A "
+            "filtered query copies only the items that pass its filter (copies_after_filter)."
         ),
+    ),
+    Patch(
+        target="moto.dynamodb.models.table:copy",
+        replacement=COPY_DEFERRED,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html",),
+        parameters=None,
+        uses=("results = copy.deepcopy(results)", "results.append(copy.deepcopy(item))"),
+        reason=(
+            "moto's Query deep-copies every item it read (a whole partition) before applying the FilterExpression, "
+            "and Scan every item it keeps before it. With the next two patches: only the items that pass are copied "
+            "(local.moto_speedups.copies_after_filter)."
+        ),
+    ),
+    Patch(
+        target="moto.dynamodb.models.table:Table.scan",
+        replacement=copies_after_filter,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html",),
+        parameters=(
+            "self",
+            "filters",
+            "limit",
+            "exclusive_start_key",
+            "filter_expression",
+            "index_name",
+            "consistent_read",
+            "projection_expression",
+            "segments",
+        ),
+        reason="See the copy patch above: a filtered Scan copies only the items that pass its FilterExpression.",
     ),
     Patch(
         target="moto.dynamodb.models.table:Table.put_item",
@@ -592,6 +630,18 @@ PATCHES: tuple[Patch, ...] = (
         ),
     ),
     Patch(
+        target="moto.sqs.models:Queue.messages",
+        replacement=VISIBLE_NOW,
+        behaviour=SPEED_ONLY,
+        docs=(f"{_DOCS_SQS}/APIReference/API_ReceiveMessage.html",),
+        parameters=None,
+        reason=(
+            "moto's list of a queue's receivable messages reads the clock twice per message (each a datetime "
+            "construction), on every receive: a long poll over a queue of many in-flight messages. See "
+            "local.moto_speedups.visible_now."
+        ),
+    ),
+    Patch(
         target=f"{_SFN_ASL}.utils.json_path:parse",
         replacement=parsed_once,
         wraps=True,
@@ -615,6 +665,32 @@ PATCHES: tuple[Patch, ...] = (
         reason=(
             "moto's Step Functions interpreter makes a new AWS client for each Task state it runs (a Lambda invoke, "
             "an SQS send). See local.moto_speedups.ClientsKept."
+        ),
+    ),
+    Patch(
+        target="moto.core.serialize:ResponseSerializer.get_value",
+        replacement=members_picked_once,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html",),
+        parameters=("self", "value", "key", "shape"),
+        reason=(
+            "moto's response serializer builds a context and asks six alias providers for every member of every "
+            "structure it writes (each member of each DynamoDB AttributeValue of each item): a fifth of a signed "
+            "call's time. See local.moto_speedups.members_picked_once."
+        ),
+    ),
+    Patch(
+        target="moto.core.responses:method_names_from_class",
+        replacement=method_names_kept,
+        wraps=True,
+        behaviour=SPEED_ONLY,
+        docs=("https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations.html",),
+        parameters=("clazz",),
+        uses=("method_names_from_class(self.__class__)",),
+        reason=(
+            "moto lists the response class's functions (inspect.getmembers) on every API call to find the action's "
+            "handler. See local.moto_speedups.method_names_kept."
         ),
     ),
     Patch(

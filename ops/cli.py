@@ -11,6 +11,8 @@ deployed stage, signed in through /auth/v1 as a member of `operators`.
     make ops ARGS="prices p12_AbCdEfGh single_choice=1 [rectangle_frame_select=4]"   (negotiated, cents per task)
     make ops ARGS="messages p12_AbCdEfGh" / ARGS="message p12_AbCdEfGh 'text' [--item i…]"
     make ops ARGS="audit [--day 2026-12-02]"
+    make ops ARGS="inbox"   (threads with client messages the operators have not read, newest first)
+    make ops ARGS="account client@example.com" / ARGS="account U_…"   (balance, card's last 4, projects; audited)
     make ops ARGS="billing-disputes"
     make ops ARGS="accept-dispute U_… d… 120 [--note 're-checked: the boxes miss']"   (amount in cents)
     make ops ARGS="reject-dispute U_… d… 'the results follow the instruction'"
@@ -90,6 +92,9 @@ def parser() -> argparse.ArgumentParser:
     message.add_argument("--item", dest="item_id")
     audit = commands.add_parser("audit", help="operator actions of one day")
     audit.add_argument("--day")
+    commands.add_parser("inbox", help="threads with client messages the operators have not read")
+    account = commands.add_parser("account", help="look an account up by e-mail or userId (audited)")
+    account.add_argument("who", help="an e-mail address or a userId (U_…)")
     commands.add_parser("billing-disputes", help="clients' disputes of consumed items, to decide")
     accept = commands.add_parser("accept-dispute", help="credit a disputed amount back to the client's balance")
     accept.add_argument("user_id")
@@ -134,6 +139,10 @@ def run(args: argparse.Namespace, api: OperatorApi) -> Any:
             return api.call("POST", f"/projects/{args.project_id}/messages", body)
         case "audit":
             return api.call("GET", "/audit", params={"day": args.day} if args.day else None)
+        case "inbox":
+            return api.call("GET", "/inbox")
+        case "account":
+            return api.call("GET", "/accounts", params={"email" if "@" in args.who else "userId": args.who})
         case "billing-disputes":
             return api.call("GET", "/billing/disputes")
         case "accept-dispute":

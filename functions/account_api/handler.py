@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.body import as_json_request, first_problem
 from bytebridge.clock import now_ms
-from bytebridge.dal.accounts import AccountModel, user_id_for_email
+from bytebridge.dal.accounts import AccountModel
 from bytebridge.dal.errors import ConditionFailed, NotFound
 from bytebridge.identity import CLIENTS, Caller, caller_of, require_group
 from bytebridge.logic import accounts
@@ -53,14 +53,7 @@ def _client() -> Caller:
 
 def _user_id() -> str:
     """The caller's account: the userId its token names (custom:user_id), checked against the Cognito sub."""
-    caller = _client()
-    user_id = caller.user_id or user_id_for_email(caller.email)
-    if not user_id:
-        raise NotFound(caller.sub)
-    account = accounts.account_of(user_id)
-    if account.cognito_sub and account.cognito_sub != caller.sub:
-        raise NotFound(caller.sub)
-    return user_id
+    return accounts.account_of_caller(_client()).user_id
 
 
 def _me(account: AccountModel) -> MeResponse:

@@ -16,7 +16,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.logging import correlation_paths
 
 from bytebridge.body import BodyTooLarge, UnreadableBody, first_problem, screen
@@ -38,7 +37,7 @@ from client_api import (
     projects_routes,
     results_routes,
 )
-from client_api.signed import authenticate_event, body_user_id
+from client_api.signed import authenticate_event, body_user_id, signature_required
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 # The largest legitimate body, submitResource (or submitGold) with 1,000 links of 2,048 characters, is about 2.1 MB;
@@ -123,6 +122,9 @@ def get_flow_schema():
 @cache
 def openapi_document() -> str:
     """The client API's OpenAPI 3.1 document (docs/openapi.json is this, committed)."""
+    # powertools' OpenAPI models are the largest import of this handler; only this route needs them
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+
     signature_headers = {
         "Timestamp": "Request time, epoch milliseconds (digits only; within 5 minutes of the server's clock)",
         "SignType": '"md5" (documented) or "HMAC-SHA256"',
@@ -161,6 +163,13 @@ def openapi_document() -> str:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict, context) -> dict:
+    with signature_required():  # a request to the signed API is checked by its signature, always
+        return serve(event, context)
+
+
+def serve(event: dict, context) -> dict:
+    """One request through the routes; the caller is authenticated by signature, or by the dashboard API's JWT
+    (client_api.signed.signed_in_as)."""
     if event.get("httpMethod") == "POST" and (refusal := _refuse_unreadable_body(event)) is not None:
         return refusal
     return app.resolve(event, context)

@@ -1,9 +1,10 @@
-"""The five documented project calls. Each authenticates (signed_post), then calls one logic function."""
+"""The five documented project calls and listProjects. Each authenticates (signed_post), then calls one logic
+function."""
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from bytebridge.clock import now_ms
-from bytebridge.logic import lifecycle, project_state, projects, resources
+from bytebridge.logic import lifecycle, project_list, project_state, projects, resources
 from bytebridge.models.client_api import (
     AlterStateRequest,
     AlterStateResponse,
@@ -16,6 +17,7 @@ from bytebridge.models.client_api import (
     SubmitResourceRequest,
     SubmitResourceResponse,
 )
+from bytebridge.models.project_list import ListProjectsRequest, ListProjectsResponse
 from client_api.signed import signed_account, signed_post
 
 router = Router()
@@ -54,3 +56,10 @@ def alter_state(request: AlterStateRequest) -> AlterStateResponse:
     account = signed_account(router)
     data = project_state.alter_state(account, request.params)
     return AlterStateResponse(timestamp=now_ms(), user_id=account.user_id, data=data)
+
+
+@signed_post(router, "/api/v1/projects/listProjects", ListProjectsResponse, "Your projects, newest first, by page")
+def list_projects(request: ListProjectsRequest) -> ListProjectsResponse:
+    account = signed_account(router)
+    data = project_list.list_projects(account, request.params)
+    return ListProjectsResponse(timestamp=now_ms(), user_id=account.user_id, data=data)

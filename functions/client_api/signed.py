@@ -1,9 +1,16 @@
 """Authentication shared by every client API route: the signature over the raw body, checked before the
 route runs. Powertools validates the body first, so a body that fails validation is authenticated by the
-validation error handler instead: unsigned callers learn nothing about what their body lacks."""
+validation error handler instead: unsigned callers learn nothing about what their body lacks.
+
+The dashboard API (functions/dashboard_api) runs these same routes for a caller the Cognito authorizer verified:
+its handler names the account in a context variable (signed_in_as) for the one request, and authenticate_event
+takes that account instead of a signature. The signed API's own entry point clears it (signature_required), so a
+request to /api/v1 is always checked by its signature, whatever the thread ran before."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -17,6 +24,29 @@ from bytebridge.logic.auth import authenticate
 from bytebridge.models.client_api import ErrorEnvelope
 
 _ACCOUNT = "signed_account"
+# Per request and per thread (the local runtime serves requests on several threads in one process): never on the
+# resolver, whose state is shared by every request of the process.
+_JWT_ACCOUNT: ContextVar[AccountModel | None] = ContextVar("jwt_account", default=None)
+
+
+@contextmanager
+def signed_in_as(account: AccountModel) -> Iterator[None]:
+    """Run the routes for `account`, verified by the dashboard's JWT authorizer, instead of a signature."""
+    token = _JWT_ACCOUNT.set(account)
+    try:
+        yield
+    finally:
+        _JWT_ACCOUNT.reset(token)
+
+
+@contextmanager
+def signature_required() -> Iterator[None]:
+    """Run the routes for signed requests only (the signed API's entry point)."""
+    token = _JWT_ACCOUNT.set(None)
+    try:
+        yield
+    finally:
+        _JWT_ACCOUNT.reset(token)
 
 
 def _raw_body(event: BaseProxyEvent) -> str:
@@ -37,6 +67,11 @@ def authenticate_event(router: BaseRouter) -> AccountModel:
         raise ApiError(ErrorCode.JSON_PARSE_FAILED, "body is not JSON") from exc
     if not isinstance(body, dict) or not isinstance(body.get("userId"), str) or not body["userId"]:
         raise ApiError(ErrorCode.PARAMETER_INVALID, "userId is required")
+    if (signed_in := _JWT_ACCOUNT.get()) is not None:
+        if body["userId"] != signed_in.user_id:  # the dashboard fills it in; another account's is refused
+            raise ApiError(ErrorCode.PERMISSION_DENIED, "userId is not the signed-in account")
+        router.append_context(**{_ACCOUNT: signed_in})
+        return signed_in
     account = authenticate(dict(router.current_event.headers or {}), raw, body["userId"], now_ms())
     router.append_context(**{_ACCOUNT: account})
     return account

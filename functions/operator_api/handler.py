@@ -158,6 +158,24 @@ def post_message(project_id: str, body: MessageRequest) -> dict:
     return operators.post_message(by, project_id, body.text, body.item_id)
 
 
+@app.get(f"{PREFIX}/inbox")
+def inbox() -> dict:
+    _operator()
+    event = app.current_event
+    limit = event.get_query_string_value("limit")
+    if limit and not limit.isdigit():
+        raise LifecycleError("limit is a whole number")
+    return operators.inbox(int(limit) if limit else operators.INBOX_PAGE, event.get_query_string_value("cursor"))
+
+
+@app.get(f"{PREFIX}/accounts")
+def lookup_account() -> dict:
+    by = _by()
+    event = app.current_event
+    email, user_id = event.get_query_string_value("email"), event.get_query_string_value("userId")
+    return operators.lookup_account(by, email=email or None, user_id=user_id or None)
+
+
 @app.get(f"{PREFIX}/audit")
 def audit_log() -> dict:
     _operator()

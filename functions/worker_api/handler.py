@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from bytebridge.body import BodyTooLarge, UnreadableBody, as_json_request, first_problem, screen
 from bytebridge.clock import now_ms
 from bytebridge.consensus.skills import update_skill
-from bytebridge.dal.workers import WorkerModel
+from bytebridge.dal.workers import WorkerModel, get_worker
 from bytebridge.models.worker_api import (
     AssignmentView,
     ClaimRequest,
@@ -73,7 +73,11 @@ def _base_url() -> str:
 
 @app.post(f"{PREFIX}/assignments/claim")
 def claim_assignment(request: ClaimRequest) -> ClaimResponse:
-    claimed = claiming.claim(_worker(), request.families, request.wait_seconds)
+    return _claim(_worker(), request)
+
+
+def _claim(worker: WorkerModel, request: ClaimRequest) -> ClaimResponse:
+    claimed = claiming.claim(worker, request.families, request.wait_seconds)
     if claimed is None:
         return ClaimResponse(assignment=None)
     node = claimed.node
@@ -92,6 +96,7 @@ def claim_assignment(request: ClaimRequest) -> ClaimResponse:
             sample_every=node.sample_every,
             resource_type=claimed.resource_type,
             data_url=data_url,
+            data_location=work.direct_location(*claimed.source),
             lease_expires_at=claimed.lease_until,
             rework_comment=claimed.rework_comment,
         )
@@ -105,9 +110,25 @@ def heartbeat(assignment_id: str) -> HeartbeatResponse:
 
 
 @app.post(f"{PREFIX}/assignments/<assignment_id>/submit")
-def submit(assignment_id: str, request: SubmitRequest) -> SubmitResponse:
-    duplicate = work.submit(_worker(), assignment_id, request.answer)
-    return SubmitResponse(assignment_id=assignment_id, status="submitted", duplicate=duplicate)
+def submit(assignment_id: str, request: SubmitRequest):  # a Response (SubmitResponse's set fields): no annotation
+    worker = _worker()
+    duplicate = work.submit(worker, assignment_id, request.answer)
+    if request.next is None:  # the answer as before `next` existed: no `next` key
+        return _json(SubmitResponse(assignment_id=assignment_id, status="submitted", duplicate=duplicate))
+    # Read again: a gold answer moved the annotator's record (qualification, or blocked), which claims go by.
+    current = get_worker(worker.worker_id) or worker
+    try:
+        following = _claim(current, request.next)
+    except WorkerError as error:  # the answer is stored: say so; a separate claim call reports the refusal
+        logger.info("next claim refused", extra={"code": error.code.value, "detail": error.message})
+        following = ClaimResponse(assignment=None)
+    return _json(SubmitResponse(assignment_id=assignment_id, status="submitted", duplicate=duplicate, next=following))
+
+
+def _json(model: SubmitResponse) -> Response:
+    """The model's fields that were set (an optional part left out when it was not asked for)."""
+    body = model.model_dump_json(by_alias=True, exclude_unset=True)
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=body)
 
 
 @app.post(f"{PREFIX}/assignments/<assignment_id>/release")

@@ -179,6 +179,12 @@ class Endpoints:
             "POST", "/api/v1/projects/listMessages", m.ListMessagesParams, m.ListMessagesData, params, fields, signed=True
         )
 
+    def list_projects(self, params: Optional[m.ListProjectsParams] = None, /, **fields: Any) -> m.ListProjectsData:
+        """POST /api/v1/projects/listProjects: Your projects, newest first, by page."""
+        return self._transport.endpoint(
+            "POST", "/api/v1/projects/listProjects", m.ListProjectsParams, m.ListProjectsData, params, fields, signed=True
+        )
+
     def list_refused_items(self, params: Optional[m.ListRefusedItemsParams] = None, /, **fields: Any) -> m.ListRefusedItemsData:
         """POST /api/v1/projects/listRefusedItems: Submitted files refused, with why."""
         return self._transport.endpoint(

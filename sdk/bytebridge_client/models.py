@@ -1240,6 +1240,53 @@ class ListMessagesRequest(BaseModel):
     params: ListMessagesParams
 
 
+class Status(Enum):
+    draft = 'draft'
+    checking = 'checking'
+    trial = 'trial'
+    trialDone = 'trialDone'
+    waitingPayment = 'waitingPayment'
+    inProgress = 'inProgress'
+    paused = 'paused'
+    completed = 'completed'
+    ending = 'ending'
+
+
+class ListProjectsParams(BaseModel):
+    model_config = ConfigDict(
+        extra='ignore',
+        populate_by_name=True,
+    )
+    pageSize: Optional[int] = Field(
+        20, description='Projects per page, 1–100', title='Pagesize'
+    )
+    cursor: Optional[str] = Field(
+        None,
+        description='nextCursor of the previous page; omit for the first',
+        title='Cursor',
+    )
+    status: Optional[Status] = Field(
+        None,
+        description='Only projects in this status; one of: draft, checking, trial, trialDone, waitingPayment, inProgress, paused, completed, ending',
+        title='Status',
+    )
+
+
+class ListProjectsRequest(BaseModel):
+    model_config = ConfigDict(
+        extra='ignore',
+        populate_by_name=True,
+    )
+    userId: str = Field(
+        ...,
+        description="Your dashboard user id; the request must be signed with this account's secret key",
+        max_length=128,
+        min_length=1,
+        title='Userid',
+    )
+    params: Optional[ListProjectsParams] = None
+
+
 class ListRefundsParams(BaseModel):
     model_config = ConfigDict(
         extra='ignore',
@@ -1580,6 +1627,48 @@ class ProjectProgress(BaseModel):
     outputQuantity: int = Field(..., title='Outputquantity')
     amountSpent: float = Field(..., title='Amountspent')
     options: list[Option] = Field(..., title='Options')
+
+
+class ProjectSummary(BaseModel):
+    model_config = ConfigDict(
+        extra='ignore',
+        populate_by_name=True,
+    )
+    projectId: str = Field(..., title='Projectid')
+    name: str = Field(..., title='Name')
+    type: str = Field(..., title='Type')
+    taskType: str = Field(..., title='Tasktype')
+    status: str = Field(
+        ...,
+        description='draft, checking, trial, trialDone, waitingPayment, inProgress, …',
+        title='Status',
+    )
+    createdAt: int = Field(..., description='Epoch ms', title='Createdat')
+    itemCount: int = Field(
+        ..., description="retrieveProject's projectItemQuantity", title='Itemcount'
+    )
+    noStartQuantity: int = Field(..., title='Nostartquantity')
+    processingQuantity: int = Field(..., title='Processingquantity')
+    completedQuantity: int = Field(
+        ...,
+        description='Finished either way: succeeded or failed',
+        title='Completedquantity',
+    )
+    successQuantity: int = Field(..., title='Successquantity')
+    failedQuantity: int = Field(..., title='Failedquantity')
+    outputQuantity: int = Field(..., title='Outputquantity')
+    amountSpent: float = Field(
+        ...,
+        description="Spent so far, USD (retrieveProject's amountSpent)",
+        title='Amountspent',
+    )
+    spentCents: int = Field(..., description='amountSpent in cents', title='Spentcents')
+    estimateCents: Optional[int] = Field(
+        ...,
+        description='The pre-charge confirmed for the project, cents; null before',
+        title='Estimatecents',
+    )
+    currency: Optional[str] = Field('USD', title='Currency')
 
 
 class ReconfigureRequest(BaseModel):
@@ -3064,6 +3153,31 @@ class ListMessagesResponse(BaseModel):
     timestamp: int = Field(..., description='Server time, epoch ms', title='Timestamp')
     userId: str = Field(..., title='Userid')
     data: ListMessagesData
+
+
+class ListProjectsData(BaseModel):
+    model_config = ConfigDict(
+        extra='ignore',
+        populate_by_name=True,
+    )
+    projects: list[ProjectSummary] = Field(..., title='Projects')
+    nextCursor: Optional[str] = Field(
+        ...,
+        description='Pass as cursor for the next page; null on the last page',
+        title='Nextcursor',
+    )
+
+
+class ListProjectsResponse(BaseModel):
+    model_config = ConfigDict(
+        extra='ignore',
+        populate_by_name=True,
+    )
+    code: Optional[int] = Field(0, description='0: success', title='Code')
+    successMsg: Optional[str] = Field('success', title='Successmsg')
+    timestamp: int = Field(..., description='Server time, epoch ms', title='Timestamp')
+    userId: str = Field(..., title='Userid')
+    data: ListProjectsData
 
 
 class ListRefundsData(BaseModel):

@@ -85,12 +85,13 @@ def test_item_flow_role_invokes_consensus_only(synth):
 
 def test_worker_api_serves_worker_v1_from_the_task_queues_and_calls_consensus_but_no_workflow(synth):
     worker = synth.function_id("worker-api")
-    paths = synth.api_paths()
-    methods = [m["Properties"] for m in synth.resources("AWS::ApiGateway::Method").values()]
-    for path in ("/worker/v1", "/worker/v1/{proxy+}"):
-        (method,) = [m for m in methods if ref_ids(m["ResourceId"]) == {paths[path]}]
-        assert method["HttpMethod"] == "ANY" and method["Integration"]["Type"] == "AWS_PROXY", path
-        assert worker in ref_ids(method["Integration"]["Uri"]), path
+    route_resources = synth.resources("AWS::ApiGatewayV2::Route").values()
+    routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in route_resources}
+    integrations = synth.resources("AWS::ApiGatewayV2::Integration")
+    for path in ("/worker/v1", "/worker/v1/{proxy+}"):  # on the HTTP API (tests/infra/test_api.py)
+        (integration,) = ref_ids(routes[f"ANY {path}"]["Target"])
+        assert integrations[integration]["Properties"]["IntegrationType"] == "AWS_PROXY", path
+        assert ref_ids(integrations[integration]["Properties"]["IntegrationUri"]) == {worker}, path
 
     grants = _function_grants(synth, "worker-api")
     for queue in TASK_QUEUES:

@@ -2,11 +2,15 @@
 entry declares: no wildcard resources or actions beyond what X-Ray forces."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from aws_cdk import App
 from aws_cdk.assertions import Match
 
+from infra import bundling
 from infra.bundling import LAYER_SOURCE
 from infra.catalog import FUNCTIONS, FunctionSpec, by_name
 from infra.config import StageConfig
@@ -18,8 +22,11 @@ pytestmark = pytest.mark.xdist_group("cdk")
 
 def test_every_catalog_function_is_deployed_as_arm64_python312_with_json_logs_and_tracing(synth):
     functions = synth.resources("AWS::Lambda::Function")
-    assert len(functions) == len(FUNCTIONS)
-    layers = list(synth.resources("AWS::Lambda::LayerVersion"))
+    # besides the catalog's, only CDK's own function that copies the dashboard build into its bucket on deploy
+    copier = [k for k in functions if k.startswith("CustomCDKBucketDeployment")]
+    assert len(copier) == 1 and len(functions) == len(FUNCTIONS) + 1
+    # the shared layer, and the AWS CLI layer CDK's copier brings per dashboard deployment
+    layers = [k for k in synth.resources("AWS::Lambda::LayerVersion") if not k.startswith("FrontendSite")]
     assert len(layers) == 1
     log_groups = synth.resources("AWS::Logs::LogGroup")
     for spec in FUNCTIONS:
@@ -157,3 +164,32 @@ def test_no_deployed_function_allows_private_callback_addresses(synth):
             assert "ALLOW_PRIVATE_CALLBACKS" not in variables
             # The local web stand-in (plain http for https links) and inline checks: the local runtime's only.
             assert "WEB_STANDIN" not in variables and "INGEST_CHECK_INLINE" not in variables
+
+
+def test_the_layer_is_compiled_to_pyc_that_lambda_uses_without_its_sources_timestamps(tmp_path):
+    """Lambda's /opt is read-only: without shipped .pyc every cold start compiles each module it imports. The
+    bundling compiles them unchecked (zip timestamps are not the sources'): the .pyc is what runs."""
+    package = tmp_path / "python" / "shipped"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("ANSWER = 'compiled'\n")
+    assert bundling.compile_layer(tmp_path / "python", sys.executable)
+    (pyc,) = (package / "__pycache__").glob("__init__.*.pyc")
+    assert int.from_bytes(pyc.read_bytes()[4:8], "little") == 0b01  # hash-based, source never checked
+    (package / "__init__.py").write_text("ANSWER = 'source, as unzipped with another timestamp and size'\n")
+    answer = subprocess.run(
+        [sys.executable, "-c", "import shipped; print(shipped.ANSWER)"],
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "python")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert answer.stdout.strip() == "compiled"
+
+
+def test_the_layer_is_compiled_by_lambdas_python_only(monkeypatch):
+    """.pyc files are per Python version: another version's would be ignored on Lambda."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    monkeypatch.setattr(bundling, "PYTHON_VERSION", here)
+    assert bundling.lambda_python() == sys.executable
+    monkeypatch.setattr(bundling, "PYTHON_VERSION", "2.1")
+    assert bundling.lambda_python() is None

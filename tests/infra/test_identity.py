@@ -69,9 +69,9 @@ def test_the_cognito_authorizer_guards_the_jwt_prefixes_and_nothing_else(synth):
         (resource,) = ref_ids(props["ResourceId"])
         by_path[paths[resource]] = props
     guarded = {p for spec in FUNCTIONS for p in spec.authorizer_prefixes}
-    assert "/account/v1" in guarded
+    assert {"/account/v1", "/dashboard/v1"} <= guarded
     for spec in FUNCTIONS:
-        for prefix in spec.http_prefixes:
+        for prefix in () if spec.http_api else spec.http_prefixes:  # the HTTP API's: tests/infra/test_api.py
             for path in (prefix, f"{prefix}/{{proxy+}}"):
                 props = by_path[path]
                 if prefix in guarded:

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
+from typing import Any, cast
 
 import boto3
 import pytest
@@ -79,9 +80,12 @@ def test_the_patched_packages_are_installed_at_their_pinned_versions(distributio
 
 
 def _declared(owner, attribute: str) -> bool:
-    """A data attribute: on a module, present; on a class, declared (powertools annotates what it sets later)."""
+    """A data attribute: on a module, present; on a class, a property or declared (powertools annotates what it sets
+    later)."""
     if inspect.ismodule(owner):
         return hasattr(owner, attribute)
+    if isinstance(inspect.getattr_static(owner, attribute, None), property):
+        return True
     return any(attribute in vars(klass).get("__annotations__", {}) for klass in owner.__mro__)
 
 
@@ -788,3 +792,101 @@ def _message_body(queue_url: str) -> str:
         return messages[0]["Body"]
 
     return _wait_for(received)
+
+
+EVERY_ATTRIBUTE_TYPE: dict[str, dict[str, Any]] = {
+    "pk": {"S": "p1"},
+    "sk": {"S": "a"},
+    "count": {"N": "42.5"},
+    "blob": {"B": b"\x00\xffbytes"},
+    "names": {"SS": ["ann", "bob"]},
+    "numbers": {"NS": ["1", "2"]},
+    "blobs": {"BS": [b"one", b"two"]},
+    "nested": {"M": {"inner": {"L": [{"S": "x"}, {"NULL": True}, {"BOOL": False}, {"M": {}}]}}},
+    "flag": {"BOOL": True},
+    "nothing": {"NULL": True},
+}
+
+
+def test_responses_are_serialized_as_moto_serializes_them_with_its_lookups_kept(emulated, monkeypatch):
+    """The serializer speed-ups (local.moto_speedups.members_picked_once, method_names_kept): an item with every
+    attribute type comes back as it was put, and moto's serializer writes the same bytes, twice over (the second
+    time from the kept names), as with its own per-member lookups."""
+    from moto.core import responses as moto_responses
+    from moto.core.serialize import ResponseSerializer, XFormedAttributePicker, get_serializer_class
+    from moto.core.utils import get_service_model
+    from moto.dynamodb.responses import DynamoHandler
+
+    table = _indexed_table()
+    dynamodb = aws("dynamodb")
+    dynamodb.put_item(TableName=table, Item=EVERY_ATTRIBUTE_TYPE)
+    got = dynamodb.get_item(TableName=table, Key={"pk": {"S": "p1"}, "sk": {"S": "a"}})["Item"]
+    queried = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "p1"}},
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert got == EVERY_ATTRIBUTE_TYPE and queried["Items"] == [EVERY_ATTRIBUTE_TYPE]
+    assert queried["ConsumedCapacity"]["TableName"] == table
+
+    stored = {
+        name: {kind: value} for name, attribute in EVERY_ATTRIBUTE_TYPE.items() for kind, value in attribute.items()
+    }
+    result = {"Items": [stored, stored], "Count": 2, "ScannedCount": 2, "LastEvaluatedKey": {"pk": {"S": "p1"}}}
+    query = get_service_model("dynamodb").operation_model("Query")
+
+    def body() -> str | bytes:
+        serializer = get_serializer_class("dynamodb", "json")(query, value_picker=XFormedAttributePicker())
+        return serializer.serialize(result)["body"]
+
+    kept_first, kept_again = body(), body()
+    monkeypatch.setattr(ResponseSerializer, "get_value", ORIGINALS["moto.core.serialize:ResponseSerializer.get_value"])
+    assert kept_first == kept_again == body()
+    original_names = ORIGINALS["moto.core.responses:method_names_from_class"]
+    assert moto_responses.method_names_from_class(DynamoHandler) == original_names(DynamoHandler)
+    assert "get_item" in original_names(DynamoHandler)
+
+
+def test_filtered_queries_and_scans_answer_copies_of_what_passes_their_filter(emulated):
+    """The filter-before-copy speed-up (local.moto_speedups.copies_after_filter): a filtered Query and Scan answer the
+    items, counts and pages moto answers, and what they answer is a copy (changing it changes nothing stored)."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    table = _indexed_table()
+    dynamodb = aws("dynamodb")
+    for n in range(12):
+        item = {"pk": {"S": "p1"}, "sk": {"S": f"s{n:02d}"}, "state": {"S": "done" if n % 3 else "open"}}
+        dynamodb.put_item(TableName=table, Item=item | {"tags": {"L": [{"S": f"t{n}"}]}})
+    filtered = {"FilterExpression": "#s = :open", "ExpressionAttributeNames": {"#s": "state"}}
+    filtered |= {"ExpressionAttributeValues": {":open": {"S": "open"}}}
+
+    queried = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        **filtered | {"ExpressionAttributeValues": {":open": {"S": "open"}, ":p": {"S": "p1"}}},
+    )
+    assert [item["sk"]["S"] for item in queried["Items"]] == ["s00", "s03", "s06", "s09"]
+    assert (queried["Count"], queried["ScannedCount"]) == (4, 12)
+    paged = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        Limit=5,
+        **filtered | {"ExpressionAttributeValues": {":open": {"S": "open"}, ":p": {"S": "p1"}}},
+    )
+    assert [item["sk"]["S"] for item in paged["Items"]] == ["s00", "s03"]
+    assert paged["LastEvaluatedKey"] == {"pk": {"S": "p1"}, "sk": {"S": "s04"}}
+    scanned = dynamodb.scan(TableName=table, **filtered)
+    assert sorted(item["sk"]["S"] for item in scanned["Items"]) == ["s00", "s03", "s06", "s09"]
+    assert scanned["ScannedCount"] == 12
+
+    moto_table = dynamodb_backends["123456789012"]["us-east-1"].get_table(table)
+    expression = get_filter_expression("#s = :open", {"#s": "state"}, {":open": {"S": "open"}})
+    answered, _, _ = cast(Any, moto_table).query(  # moto's own call, its optional arguments None
+        DynamoType({"S": "p1"}), None, None, None, None, True, None, filter_expression=expression
+    )
+    answered[0].attrs["tags"].value.append({"S": "changed"})
+    stored = dynamodb.get_item(TableName=table, Key={"pk": {"S": "p1"}, "sk": {"S": "s00"}})["Item"]
+    assert stored["tags"] == {"L": [{"S": "t0"}]}

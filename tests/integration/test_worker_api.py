@@ -31,6 +31,7 @@ ASSIGNMENT_FIELDS = {
     "labels",
     "resourceType",
     "dataUrl",
+    "dataLocation",
     "leaseExpiresAt",
 }
 
@@ -131,9 +132,12 @@ def test_given_work_when_claimed_then_the_assignment_has_the_documented_fields_a
     data = urlsplit(assignment["dataUrl"])
     assert data.path == assignment_path(assignment, "data") and parse_qs(data.query)["token"]
     (item,) = items_of(project)
-    text = json.dumps(assignment)
+    # Where the data link redirects now (the client's own link: the client chose to host it), so a workbench
+    # saves the data call; nothing else names the item, and no project, client or item id is handed out.
+    assert assignment["dataLocation"] == item.url
+    text = json.dumps({**assignment, "dataLocation": None})
     for secret in (project, api.user_id, item.item_id, item.url):
-        assert secret not in text  # no project, client or item id, not even the client's link
+        assert secret not in text
     assert call("POST", CLAIM, token, {}).json == {"assignment": None}  # one slot of a task per annotator
 
 
@@ -316,3 +320,48 @@ def test_given_an_annotator_whose_lease_ran_out_then_they_may_claim_that_task_ag
     assert again["assignmentId"] != first["assignmentId"]
     assert late.status == 409
     assert submitted.status == 200, submitted.text
+
+
+def test_given_submit_with_next_then_it_stores_the_answer_and_claims_the_next_task_in_the_same_call(api, annotators):
+    project = running_project(api, ["dog", "cat"])  # two items: two classify tasks
+    (_, alice), (_, bob), _ = annotators
+    urls = {item.url for item in items_of(project)}
+    first = claim(alice)
+    next_claim = {"families": ["choice"], "waitSeconds": 0}
+
+    chained = call("POST", assignment_path(first, "submit"), alice, {"answer": {"choice": "dog"}, "next": next_claim})
+
+    assert chained.status == 200, chained.text
+    following = chained.json["next"]["assignment"]
+    assert {k: chained.json[k] for k in ("assignmentId", "status", "duplicate")} == {
+        "assignmentId": first["assignmentId"],
+        "status": "submitted",
+        "duplicate": False,
+    }
+    assert following is not None and following["assignmentId"] != first["assignmentId"]
+    assert set(following) >= ASSIGNMENT_FIELDS and following["taskType"] == "single_choice"
+    assert {first["dataLocation"], following["dataLocation"]} == urls  # the other item: never the same task twice
+    # The chained assignment is an ordinary lease: its data link, heartbeat and submit work as a claim's do.
+    data = urlsplit(following["dataUrl"])
+    assert call("GET", f"{data.path}?{data.query}").headers["Location"] == following["dataLocation"]
+    assert call("POST", assignment_path(following, "heartbeat"), alice).status == 200
+    last = call("POST", assignment_path(following, "submit"), alice, {"answer": {"choice": "cat"}, "next": next_claim})
+    assert (last.status, last.json["next"]) == (200, {"assignment": None})  # she has judged both tasks
+    assert call("GET", ME, alice).json["submitted"] == 2
+    # Without `next` the answer is the one it always was, and a repeated submit with `next` is still a duplicate.
+    theirs = claim(bob)
+    plain = call("POST", assignment_path(theirs, "submit"), bob, {"answer": {"choice": "dog"}})
+    assert set(plain.json) == {"assignmentId", "status", "duplicate"}
+    again = call("POST", assignment_path(theirs, "submit"), bob, {"answer": {"choice": "dog"}, "next": next_claim})
+    assert again.status == 200 and again.json["duplicate"] is True and "next" in again.json
+
+
+def test_given_an_invalid_next_claim_then_submit_answers_422_and_stores_nothing(api, project, annotators):
+    _, token = annotators[0]
+    assignment = claim(token)
+
+    bad = call("POST", assignment_path(assignment, "submit"), token, {"answer": {"choice": "dog"}, "next": {"x": 1}})
+
+    assert (bad.status, bad.error) == (422, "invalidRequest")
+    assert call("GET", ME, token).json["submitted"] == 0
+    assert call("POST", assignment_path(assignment, "submit"), token, {"answer": {"choice": "dog"}}).status == 200

@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/listProjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Your projects, newest first, by page */
+        post: operations["list_projects_api_v1_projects_listProjects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/listResults": {
         parameters: {
             query?: never;
@@ -2500,6 +2517,67 @@ export interface components {
             userId: string;
             data: components["schemas"]["ListMessagesData"];
         };
+        /** ListProjectsData */
+        ListProjectsData: {
+            /** Projects */
+            projects: components["schemas"]["ProjectSummary"][];
+            /**
+             * Nextcursor
+             * @description Pass as cursor for the next page; null on the last page
+             */
+            nextCursor: string | null;
+        };
+        /** ListProjectsParams */
+        ListProjectsParams: {
+            /**
+             * Pagesize
+             * @description Projects per page, 1–100
+             * @default 20
+             */
+            pageSize: number;
+            /**
+             * Cursor
+             * @description nextCursor of the previous page; omit for the first
+             */
+            cursor?: string | null;
+            /**
+             * Status
+             * @description Only projects in this status; one of: draft, checking, trial, trialDone, waitingPayment, inProgress, paused, completed, ending
+             * @enum {unknown}
+             */
+            status?: "draft" | "checking" | "trial" | "trialDone" | "waitingPayment" | "inProgress" | "paused" | "completed" | "ending";
+        };
+        /** ListProjectsRequest */
+        ListProjectsRequest: {
+            /**
+             * Userid
+             * @description Your dashboard user id; the request must be signed with this account's secret key
+             */
+            userId: string;
+            params?: components["schemas"]["ListProjectsParams"];
+        };
+        /** ListProjectsResponse */
+        ListProjectsResponse: {
+            /**
+             * Code
+             * @description 0: success
+             * @default 0
+             */
+            code: number;
+            /**
+             * Successmsg
+             * @default success
+             */
+            successMsg: string;
+            /**
+             * Timestamp
+             * @description Server time, epoch ms
+             */
+            timestamp: number;
+            /** Userid */
+            userId: string;
+            data: components["schemas"]["ListProjectsData"];
+        };
         /** ListRefundsData */
         ListRefundsData: {
             /**
@@ -3001,6 +3079,67 @@ export interface components {
             amountSpent: number;
             /** Options */
             options: components["schemas"]["Option"][];
+        };
+        /** ProjectSummary */
+        ProjectSummary: {
+            /** Projectid */
+            projectId: string;
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+            /** Tasktype */
+            taskType: string;
+            /**
+             * Status
+             * @description draft, checking, trial, trialDone, waitingPayment, inProgress, …
+             */
+            status: string;
+            /**
+             * Createdat
+             * @description Epoch ms
+             */
+            createdAt: number;
+            /**
+             * Itemcount
+             * @description retrieveProject's projectItemQuantity
+             */
+            itemCount: number;
+            /** Nostartquantity */
+            noStartQuantity: number;
+            /** Processingquantity */
+            processingQuantity: number;
+            /**
+             * Completedquantity
+             * @description Finished either way: succeeded or failed
+             */
+            completedQuantity: number;
+            /** Successquantity */
+            successQuantity: number;
+            /** Failedquantity */
+            failedQuantity: number;
+            /** Outputquantity */
+            outputQuantity: number;
+            /**
+             * Amountspent
+             * @description Spent so far, USD (retrieveProject's amountSpent)
+             */
+            amountSpent: number;
+            /**
+             * Spentcents
+             * @description amountSpent in cents
+             */
+            spentCents: number;
+            /**
+             * Estimatecents
+             * @description The pre-charge confirmed for the project, cents; null before
+             */
+            estimateCents: number | null;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
         };
         /** ReconfigureRequest */
         ReconfigureRequest: {
@@ -4403,6 +4542,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlterStateResponse"] | components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description code 1: unknown error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_projects_api_v1_projects_listProjects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListProjectsRequest"];
+            };
+        };
+        responses: {
+            /** @description code 0 and data, or a documented error code (2–28) and its errorMsg */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListProjectsResponse"] | components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description code 1: unknown error */

@@ -4,7 +4,7 @@ import { NavLink, Outlet, useParams } from "react-router";
 import type { components } from "../api/schema";
 import { LoadError, Spinner } from "../components/Status";
 import { dashboardCall } from "../lib/api";
-import { PROJECT_TABS } from "./routes";
+import { PROJECT_TABS, TAB_BADGES } from "./routes";
 
 export type ProjectData = components["schemas"]["RetrieveProjectData"];
 
@@ -36,11 +36,15 @@ export function ProjectShell() {
         </header>
       )}
       <nav className="tabs" aria-label={t("common.projectTabs")}>
-        {PROJECT_TABS.map(([segment, key]) => (
-          <NavLink key={segment} to={`/projects/${projectId}/${segment}`}>
-            {t(key)}
-          </NavLink>
-        ))}
+        {PROJECT_TABS.map(([segment, key]) => {
+          const Badge = TAB_BADGES[segment];
+          return (
+            <NavLink key={segment} to={`/projects/${projectId}/${segment}`}>
+              {t(key)}
+              {Badge && <Badge projectId={projectId} />}
+            </NavLink>
+          );
+        })}
       </nav>
       <Outlet />
     </article>

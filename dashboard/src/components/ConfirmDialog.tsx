@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 /** A modal confirmation (native <dialog>: focus is trapped and restored by the browser; Esc cancels). */
@@ -21,6 +21,7 @@ export function ConfirmDialog({
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId(); // several dialogs may share a page
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -28,8 +29,8 @@ export function ConfirmDialog({
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={onCancel} className="dialog">
-      <h2 id="confirm-title">{title}</h2>
+    <dialog ref={ref} aria-labelledby={titleId} onCancel={onCancel} className="dialog">
+      <h2 id={titleId}>{title}</h2>
       {children}
       <div className="actions">
         <button type="button" onClick={onCancel}>

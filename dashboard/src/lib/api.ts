@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly code: number | string,
     readonly status: number,
+    /** The envelope's `detail` (e.g. setFlow's list of problems), when the server gave one. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -90,6 +92,7 @@ interface Envelope<T> {
   code: number;
   successMsg?: string;
   errorMsg?: string;
+  detail?: string;
   data?: T;
 }
 
@@ -100,7 +103,7 @@ export async function dashboardCall<T>(path: string, params: object = {}): Promi
   const value = (await readJson(response)) as (Envelope<T> & { error?: { code: string; message: string } }) | null;
   if (value?.error) throw new ApiError(value.error.message, value.error.code, response.status);
   if (!value || value.code !== 0) {
-    throw new ApiError(value?.errorMsg ?? `HTTP ${response.status}`, value?.code ?? response.status, response.status);
+    throw new ApiError(value?.errorMsg ?? `HTTP ${response.status}`, value?.code ?? response.status, response.status, value?.detail);
   }
   return value.data as T;
 }

@@ -5,6 +5,17 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import common from "../components/i18n";
 import auth from "../features/auth/i18n";
+import projects from "../features/projects/i18n";
+import flow from "../features/flow/i18n";
+import upload from "../features/upload/i18n";
+import progress from "../features/progress/i18n";
+import messages from "../features/messages/i18n";
+import answerView from "../components/answerViewI18n";
+import billing from "../features/billing/i18n";
+import review from "../features/review/i18n";
+import acceptance from "../features/acceptance/i18n";
+import exportStrings from "../features/export/i18n";
+import operator from "../features/operator/i18n";
 
 export type Language = "en" | "zh";
 export const LANGUAGES: Language[] = ["en", "zh"];
@@ -16,6 +27,17 @@ type Bundle = { en: Strings; zh: Strings };
 const BUNDLES: Record<string, Bundle> = {
   common,
   auth,
+  projects,
+  flow,
+  upload,
+  progress,
+  messages,
+  answerView,
+  billing,
+  review,
+  acceptance,
+  export: exportStrings,
+  operator,
 };
 
 function resources(language: Language): Strings {

@@ -6,6 +6,9 @@
   quiet-period notice: the time it becomes due (last message + quiet period) and how many messages each side has
   not been mailed about. Rows with a notice due are in a sparse index the notifier queries by due time (never a
   scan). Unread counts are counted from the messages after a side's read mark (a thread is short).
+  Threads whose latest client message the operators have not read are in a second sparse index (the operators'
+  inbox), by the time of that message: set by a client's post, removed when the operators read to the end or
+  reply.
 
 A message and its thread's update are one transaction, conditional on the thread's last seq (optimistic: a
 concurrent post makes the caller retry with the next number).
@@ -30,6 +33,7 @@ from bytebridge.dal.base import (
 
 SIDES = ("client", "operator")
 NOTICE_PENDING = "pending"  # the only value of notice_flag: its presence puts the thread in the notice index
+INBOX_UNREAD = "unread"  # the only value of inbox_flag: its presence puts the thread in the operators' inbox
 
 
 class MessageModel(Model):
@@ -56,6 +60,17 @@ class NoticeIndex(GlobalSecondaryIndex):
     notice_due = TimestampMs(range_key=True)
 
 
+class InboxIndex(GlobalSecondaryIndex):
+    """Threads with a client message the operators have not read (sparse), by that message's time."""
+
+    class Meta:
+        index_name = "operator-inbox"
+        projection = AllProjection()
+
+    inbox_flag = UnicodeAttribute(hash_key=True)
+    inbox_at = TimestampMs(range_key=True)
+
+
 class MessageThreadModel(Model):
     class Meta(BaseMeta):
         table_name = table("message-threads")
@@ -72,7 +87,11 @@ class MessageThreadModel(Model):
     notice_flag = UnicodeAttribute(null=True)
     notice_due = TimestampMs(null=True)
 
+    inbox_flag = UnicodeAttribute(null=True)
+    inbox_at = TimestampMs(null=True)  # the latest client message's time, while inbox_flag is set
+
     notice_index = NoticeIndex()
+    inbox_index = InboxIndex()
 
 
 T = MessageThreadModel
@@ -102,10 +121,17 @@ def insert_message(
     )
     thread = MessageThreadModel(project_id)
     unchanged = (T.last_seq == expected_seq) if expected_seq else T.project_id.does_not_exist() | (T.last_seq == 0)
+    # A client's message puts the thread in the operators' inbox; an operator's reply (they read it all) takes it out.
+    inbox = (
+        [T.inbox_flag.set(INBOX_UNREAD), T.inbox_at.set(at)]
+        if sender_role == "client"
+        else [T.inbox_flag.remove(), T.inbox_at.remove()]
+    )
     with transact() as tx:
         tx.update(
             thread,
             actions=[
+                *inbox,
                 T.user_id.set(user_id),
                 T.last_seq.set(expected_seq + 1),
                 T.last_at.set(at),
@@ -142,7 +168,12 @@ def set_read(project_id: str, reader_role: str, seq: int) -> bool:
     message); False if nothing changed."""
     read = getattr(T, f"{reader_role}_read_seq")
     condition = T.project_id.exists() & (read.does_not_exist() | (read < seq)) & (T.last_seq >= seq)
-    return update_if(MessageThreadModel(project_id), [read.set(seq)], condition)
+    moved = update_if(MessageThreadModel(project_id), [read.set(seq)], condition)
+    if reader_role == "operator":
+        # Out of the inbox once the operators have read the last message (not if a client's arrived meanwhile).
+        caught_up = T.inbox_flag.exists() & (T.last_seq <= T.operator_read_seq)
+        update_if(MessageThreadModel(project_id), [T.inbox_flag.remove(), T.inbox_at.remove()], caught_up)
+    return moved
 
 
 def count_from(project_id: str, after_seq: int, sender_role: str) -> int:
@@ -161,6 +192,15 @@ def due_threads(now: int) -> Iterator[MessageThreadModel]:
         thread = get_thread(hit.project_id)
         if thread is not None:
             yield thread
+
+
+def inbox_threads(limit: int, start: dict | None = None) -> tuple[list[MessageThreadModel], dict | None]:
+    """A page of the operators' inbox, newest client message first, at most `limit`, from `start` (the previous
+    page's last key); each thread re-read strongly (the index lags) and dropped if read meanwhile."""
+    hits = T.inbox_index.query(INBOX_UNREAD, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+    threads = [get_thread(hit.project_id) for hit in hits]
+    fresh = [thread for thread in threads if thread is not None and thread.inbox_flag == INBOX_UNREAD]
+    return fresh, hits.last_evaluated_key
 
 
 def settle_notice(thread: MessageThreadModel, client_mailed: int, operator_mailed: int) -> bool:

@@ -56,6 +56,17 @@ class ProjectStatusIndex(GlobalSecondaryIndex):
     updated_at = TimestampMs(range_key=True)
 
 
+class ProjectOwnerIndex(GlobalSecondaryIndex):
+    """An account's projects by creation time: listProjects pages through them newest first without a scan."""
+
+    class Meta:
+        index_name = "owner-created"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = TimestampMs(range_key=True)
+
+
 class ProjectModel(Model):
     class Meta(BaseMeta):
         table_name = table("projects")
@@ -124,10 +135,30 @@ class ProjectModel(Model):
 
     project_id_index = ProjectIdIndex()
     status_index = ProjectStatusIndex()
+    owner_index = ProjectOwnerIndex()
 
     @property
     def status_enum(self) -> ProjectStatus:
         return ProjectStatus(self.status)
+
+
+def projects_newest_first(
+    user_id: str, status: str | None, limit: int, start_key: dict | None
+) -> tuple[list[ProjectModel], bool]:
+    """Up to `limit` of the account's live projects (in `status` if given), newest first, after `start_key` (a
+    key of the owner index); and whether more follow. Reads one project more than it returns to know."""
+    condition = ProjectModel.status == status if status else ProjectModel.status != ProjectStatus.DELETED.value
+    rows = list(
+        ProjectModel.owner_index.query(
+            user_id,
+            filter_condition=condition,
+            scan_index_forward=False,
+            limit=limit + 1,
+            page_size=max(limit + 1, 100) if status else limit + 1,  # a filter skips rows: read more per call
+            last_evaluated_key=start_key,
+        )
+    )
+    return rows[:limit], len(rows) > limit
 
 
 def get_live_project(user_id: str, project_id: str) -> ProjectModel:

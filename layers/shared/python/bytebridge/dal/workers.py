@@ -77,11 +77,6 @@ def block(worker: WorkerModel) -> bool:
     )
 
 
-def count_submitted(worker_id: str) -> None:
-    """One more judgment of a real task submitted by this annotator."""
-    WorkerModel(worker_id).update(actions=[WorkerModel.submitted.add(1)])
-
-
 def hold(worker_id: str, assignment_id: str) -> None:
     """Note a claimed assignment among the annotator's held ones."""
     WorkerModel(worker_id).update(actions=[WorkerModel.held.add({assignment_id})])

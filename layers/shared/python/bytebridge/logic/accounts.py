@@ -11,8 +11,10 @@ from bytebridge.dal.accounts import (
     keep_secrets,
     replace_secrets,
     set_preferences,
+    user_id_for_email,
 )
 from bytebridge.dal.errors import ConditionFailed, NotFound
+from bytebridge.identity import Caller
 
 MAX_ACTIVE_SECRETS = 2
 
@@ -112,6 +114,18 @@ def api_keys(user_id: str) -> list[tuple[str, str, int]]:
 def account_of(user_id: str) -> AccountModel:
     """The account, or NotFound."""
     return _account(user_id)
+
+
+def account_of_caller(caller: Caller) -> AccountModel:
+    """A signed-in client's account: the userId its token names (custom:user_id, else its e-mail's account),
+    checked against the Cognito sub. NotFound if there is none (sign-up not confirmed) or it is another user's."""
+    user_id = caller.user_id or user_id_for_email(caller.email)
+    if not user_id:
+        raise NotFound(caller.sub)
+    account = _account(user_id)
+    if account.cognito_sub and account.cognito_sub != caller.sub:
+        raise NotFound(caller.sub)
+    return account
 
 
 def update_preferences(

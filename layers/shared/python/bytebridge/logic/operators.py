@@ -7,14 +7,17 @@ Errors are bytebridge.logic.lifecycle.LifecycleError (HTTP statuses): 404 unknow
 (or no longer) in a status that allows the action (another operator acted first), 400 invalid input.
 """
 
+import base64
+import binascii
 import json
 from collections.abc import Iterable
 from typing import Any
 
-from bytebridge.billing import prices
+from bytebridge.billing import ledger, prices
 from bytebridge.clock import now_ms
 from bytebridge.dal import audit
-from bytebridge.dal.accounts import get_account
+from bytebridge.dal import messages as threads
+from bytebridge.dal.accounts import get_account, user_id_for_email
 from bytebridge.dal.history import history, transition
 from bytebridge.dal.items import get_items, mark_for_relabel, sample_items, trial_items
 from bytebridge.dal.projects import (
@@ -30,6 +33,8 @@ from bytebridge.engine.launch import launch_items, start_project
 from bytebridge.enums import ProjectStatus, ReviewReason
 from bytebridge.logic.flows import current_flow
 from bytebridge.logic.lifecycle import Conflict, LifecycleError, NotFound, begin_trial, trial_sample_size
+from bytebridge.logic.project_list import list_projects
+from bytebridge.models.project_list import ListProjectsParams
 
 S = ProjectStatus
 SAMPLE_ITEMS = 5
@@ -320,3 +325,98 @@ def post_message(operator: str, project_id: str, text: str, item_id: str | None 
         raise LifecycleError(str(exc)) from exc
     _audit(operator, "message", project_id, seq=message.seq, itemId=item_id)
     return {"projectId": project_id, "message": _message(message)}
+
+
+# ---- the operators' inbox: threads with client messages they have not read ------------------------------------
+
+INBOX_PAGE = 50
+
+
+def _inbox_cursor(key: dict | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _inbox_start(cursor: str | None) -> dict | None:
+    """The index key a cursor carries; only the shape of the inbox index's keys is accepted."""
+    if not cursor:
+        return None
+    bad = LifecycleError("cursor is not a nextCursor of the inbox")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise bad from None
+    if not isinstance(key, dict) or set(key) != {"project_id", "inbox_flag", "inbox_at"}:
+        raise bad
+    if not all(isinstance(value, dict) and len(value) == 1 for value in key.values()):
+        raise bad
+    return key
+
+
+def inbox(limit: int = INBOX_PAGE, cursor: str | None = None) -> dict:
+    """Threads whose latest client message the operators have not read, newest first, with unread counts (a sparse
+    index of the threads table: a query, never a scan). Reading the thread or replying takes it out."""
+    if not 1 <= limit <= 100:
+        raise LifecycleError("limit must be 1–100")
+    page, last_key = threads.inbox_threads(limit, _inbox_start(cursor))
+    out = []
+    for thread in page:
+        project = find_project(thread.project_id)
+        if project is None or project.status_enum is S.DELETED:
+            continue
+        account = get_account(thread.user_id)
+        latest = threads.latest_from(thread.project_id, messages.CLIENT)
+        out.append(
+            {
+                "projectId": thread.project_id,
+                "name": project.name,
+                "status": project.status,
+                "userId": thread.user_id,
+                "email": account.email if account else None,
+                "unread": threads.count_from(thread.project_id, thread.operator_read_seq or 0, messages.CLIENT),
+                "lastAt": thread.inbox_at,
+                "lastText": latest.text[:200] if latest else "",
+            }
+        )
+    return {"threads": out, "nextCursor": _inbox_cursor(last_key)}
+
+
+# ---- account lookup (support) ---------------------------------------------------------------------------------
+
+ACCOUNT_PROJECTS = 20
+
+
+def lookup_account(operator: str, email: str | None = None, user_id: str | None = None) -> dict:
+    """An account by e-mail or userId: when it was made, its balance, its saved card (brand and last 4 digits
+    only) and its newest projects. Never a secret (API or webhook). Audited: operators reading an account is
+    itself an action worth a trace."""
+    if bool(email) == bool(user_id):
+        raise LifecycleError("give either email or userId")
+    found = user_id_for_email(email) if email else user_id
+    account = get_account(found) if found else None
+    if account is None:
+        raise NotFound(f"no account with {'e-mail ' + str(email) if email else 'userId ' + str(user_id)}")
+    balance = ledger.balance(account.user_id)
+    newest = list_projects(account, ListProjectsParams(pageSize=ACCOUNT_PROJECTS))
+    _audit(operator, "account.lookup", account.user_id, by="email" if email else "userId")
+    return {
+        "userId": account.user_id,
+        "email": account.email,
+        "createdAt": account.created_at,
+        "language": account.language,
+        "creditState": ledger.credit_state(account.user_id, account.credit_state),
+        "balance": {
+            "availableCents": balance.available_cents,
+            "bonusCents": balance.bonus_cents,
+            "reservedCents": sum(balance.reserved_cents.values()),
+            "receivableCents": balance.receivable_cents,
+        },
+        "card": ({"brand": account.card_brand, "last4": account.card_last4} if account.card_last4 else None),
+        "projectsCreated": account.project_seq,
+        "projects": [
+            {"projectId": p.project_id, "name": p.name, "status": p.status, "createdAt": p.created_at}
+            for p in newest.projects
+        ],
+        "moreProjects": newest.next_cursor is not None,
+    }

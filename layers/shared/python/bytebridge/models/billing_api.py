@@ -135,7 +135,8 @@ class NegotiatedPricesRequest(_Wire):
     """Operator API: the project's negotiated unit prices (replacing any earlier ones); a task type left out
     keeps the published price."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: validators are built on first use, so a cold start builds only the models its route uses
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     prices: dict[TaskType, Annotated[int, Field(ge=0, le=MAX_NEGOTIATED_CENTS)]] = Field(
         max_length=len(TaskType), description="Task type → US cents per task"

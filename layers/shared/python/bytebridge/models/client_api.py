@@ -86,7 +86,8 @@ _TASK_TYPE_DOC = _one_of(DOCUMENTED_TASK_TYPES, "Task type; must suit the projec
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    # defer_build: validators are built on first use, so a cold start builds only the models its route uses
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
 class Option(_Wire):

@@ -8,7 +8,8 @@ from pydantic.alias_generators import to_camel
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # defer_build: validators are built on first use, so a cold start builds only the models its route uses
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 class ApproveRequest(_Wire):

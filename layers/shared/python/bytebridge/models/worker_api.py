@@ -11,7 +11,8 @@ MAX_WAIT_SECONDS = 20  # SQS's long-poll maximum, and well inside API Gateway's 
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # defer_build: validators are built on first use, so a cold start builds only the models its route uses
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 class ClaimRequest(_Wire):
@@ -34,6 +35,11 @@ class AssignmentView(_Wire):
     sample_every: int | None = Field(None, description="video_detection tasks: boxes on frames 0, n, 2n, ... only")
     resource_type: str
     data_url: str = Field(description="Short-lived link to this task's data only (valid while the lease lasts)")
+    data_location: str | None = Field(
+        None,
+        description="Where dataUrl redirects to right now (a presigned link valid about 5 minutes, or the item's own "
+        "link): load it directly and save a call; null, or once it has expired, use dataUrl",
+    )
     lease_expires_at: int = Field(description="Epoch ms; heartbeat before it to keep the task")
     rework_comment: str | None = Field(None, description="What the client asked to redo, on a rework")
 
@@ -44,12 +50,20 @@ class ClaimResponse(_Wire):
 
 class SubmitRequest(_Wire):
     answer: dict[str, Any]
+    next: ClaimRequest | None = Field(
+        None,
+        description="Also claim the next task, as /assignments/claim would (one call per task instead of two); "
+        "the answer is stored first, whatever the claim finds",
+    )
 
 
 class SubmitResponse(_Wire):
     assignment_id: str
     status: str
     duplicate: bool = Field(description="true: this assignment was submitted before; nothing changed")
+    next: ClaimResponse | None = Field(
+        None, description="When `next` was asked for: the claim's answer (assignment null: no work right now)"
+    )
 
 
 class HeartbeatResponse(_Wire):

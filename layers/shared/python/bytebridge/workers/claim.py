@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from bytebridge.clock import now_ms
 from bytebridge.dal.items import get_item
+from bytebridge.dal.judgments import get_judgment, item_key, judgment_key
 from bytebridge.dal.projects import ProjectModel, find_project
 from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine.queues import FAMILY_NAMES, family_queue_url
-from bytebridge.engine.state import TaskMessage
+from bytebridge.engine.state import SlotRef, TaskMessage
 from bytebridge.engine.visits import demand
-from bytebridge.enums import ProjectStatus, WorkerStatus
+from bytebridge.enums import JudgmentStatus, ProjectStatus, WorkerStatus
 from bytebridge.flows.model import TaskNode
 from bytebridge.flows.store import load_flow
 from bytebridge.models.worker_api import MAX_WAIT_SECONDS
@@ -42,6 +44,7 @@ class Claimed:
     data_token: str
     lease_until: int
     rework_comment: str | None
+    source: tuple[str, str | None]  # the data's link and the bucket import it is read through (work.location_of)
 
 
 def _families(requested: list[str] | None) -> list[str]:
@@ -63,6 +66,15 @@ class _Claimer:
         if project_id not in self._projects:
             self._projects[project_id] = find_project(project_id)
         return self._projects[project_id]
+
+    def _judged_already(self, slot: SlotRef) -> bool:
+        """Whether the annotator has a row for the task the lease may not replace: judged, skipped or held (a
+        claim of theirs whose lease ran out may be taken again, as dal.judgments.open_claim allows)."""
+        key = judgment_key(slot.round, slot.step, slot.node_id, self.worker.worker_id)
+        row = get_judgment(item_key(slot.project_id, slot.item_id), key)
+        if row is None:
+            return False
+        return not (row.status == JudgmentStatus.CLAIMED.value and row.lease_until < now_ms())
 
     def take(self, family: str, queue_url: str, message: dict) -> Claimed | None:
         """Lease this message's task, or settle the message's fate and return None."""
@@ -88,7 +100,12 @@ class _Claimer:
             served = gold.serve(self.worker, project.project_id, node, flow_version)
             if served is not None:
                 tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
-                return Claimed(family=family, node=node, rework_comment=None, **served)
+                return Claimed(family=family, node=node, rework_comment=None, **served)  # with the gold's source
+        if self._judged_already(slot):
+            # Most messages a busy annotator receives late in a project are of tasks they did: one small read
+            # (1 RRU) tells, where the lease's transaction would fail its condition (two items: 4 WRU).
+            tasks.give_back(queue_url, message["Body"], message["ReceiptHandle"])
+            return None
         leased = lease(
             self.worker,
             project_id=slot.project_id,
@@ -112,6 +129,7 @@ class _Claimer:
             data_token=data_token,
             lease_until=lease_until,
             rework_comment=item.acceptance_comment if slot.round > 0 else None,
+            source=(item.url, item.origin),
         )
 
 

@@ -8,6 +8,7 @@ mixed in at the node's rate."""
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 
 from bytebridge.consensus.skills import SkillStats, is_blocked
@@ -25,6 +26,11 @@ MIN_GOLD = 5
 # An annotator sees their gold record only in settled blocks: at least this many gold answers, shown from the UTC
 # midnight after the newest of them (docs/worker-api.md).
 SETTLE_MIN_GOLD = 5
+# A node found without gold tasks is not asked again for this long (per warm function): annotators still in
+# qualification otherwise query for gold on every claim of a project that has none. Gold added meanwhile is
+# served from the next look.
+NO_GOLD_SECONDS = 30.0
+_no_gold_until: dict[tuple[str, str], float] = {}
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,15 @@ def wants_gold(worker: WorkerModel, node: TaskNode) -> bool:
 
 def serve(worker: WorkerModel, project_id: str, node: TaskNode, flow_version: int) -> dict | None:
     """Lease a gold task of this project and node the annotator has not seen; None if there is none."""
+    key = (project_id, node.id)
+    if _no_gold_until.get(key, 0.0) > time.monotonic():
+        return None
     candidates = gold_for_node(project_id, node.id)
+    if not candidates:
+        if len(_no_gold_until) > 10_000:  # a warm function serving very many projects: start over
+            _no_gold_until.clear()
+        _no_gold_until[key] = time.monotonic() + NO_GOLD_SECONDS
+        return None
     for gold in random.sample(candidates, min(len(candidates), _TRIES)):
         leased = lease(
             worker, project_id=project_id, item_id=gold.gold_id, node=node, flow_version=flow_version, is_gold=True
@@ -69,6 +83,7 @@ def serve(worker: WorkerModel, project_id: str, node: TaskNode, flow_version: in
                 "resource_type": gold.resource_type,
                 "data_token": data_token,
                 "lease_until": lease_until,
+                "source": (gold.url, None),
             }
     return None
 

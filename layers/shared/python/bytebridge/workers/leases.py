@@ -62,6 +62,13 @@ def lease(
     return assignment_id, data_token, lease_until
 
 
+def submitted(worker_id: str, assignment_id: str) -> None:
+    """One more real task submitted, and the assignment no longer held, in one write: the annotator's next claim
+    then need not read the assignment (handle and row) to find it closed and forget it (held_rows)."""
+    W = WorkerModel
+    W(worker_id).update(actions=[W.submitted.add(1), W.held.delete({assignment_id})])
+
+
 def _held_ids(worker_id: str) -> set[str]:
     current = get_worker(worker_id)
     return set(current.held or ()) if current is not None else set()

@@ -15,14 +15,14 @@ from bytebridge.dal.errors import NotFound
 from bytebridge.dal.gold import get_gold
 from bytebridge.dal.items import item_source
 from bytebridge.dal.judgments import JudgmentModel
-from bytebridge.dal.workers import WorkerModel, count_submitted
+from bytebridge.dal.workers import WorkerModel
 from bytebridge.engine import visits
 from bytebridge.enums import JudgmentStatus, WorkerStatus
 from bytebridge.flows.answers import AnswerError, check_answer
 from bytebridge.flows.store import load_flow
 from bytebridge.ingest.origins import OriginUnreadable, presigned_get
 from bytebridge.settings import get_settings
-from bytebridge.workers import gold, tasks
+from bytebridge.workers import gold, leases, tasks
 from bytebridge.workers.errors import WorkerError, WorkerErrorCode
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def submit(worker: WorkerModel, assignment_id: str, payload: object) -> bool:
         raise _refuse(row, assignment_id)
     tasks.delete(row.queue_url, row.receipt_handle)
     judgments.clear_task_handles(row)
-    count_submitted(worker.worker_id)
+    leases.submitted(worker.worker_id, assignment_id)
     # The row is written first, so the consensus step always sees it; a lost call is made good by the visit's
     # re-entry, which decides once every slot is answered.
     visits.request_consensus(row)
@@ -153,7 +153,23 @@ def data_location(assignment_id: str, token: str) -> str:
     )
     if not valid:
         raise WorkerError(WorkerErrorCode.NOT_FOUND, "this data link is not valid (any more)")
-    url, origin = _data_source(row)
+    return location_of(*_data_source(row))
+
+
+def direct_location(url: str, origin: str | None) -> str | None:
+    """What the data link would redirect to now, for a claim's answer (one call fewer per task); None when the
+    data is not readable (the data link then answers with its own error) or is a bucket import's: signing with
+    the import's credentials (decrypted, or a role assumed) is left to the data link, off the claim's path."""
+    if origin is not None:
+        return None
+    try:
+        return location_of(url, origin)
+    except WorkerError:
+        return None
+
+
+def location_of(url: str, origin: str | None) -> str:
+    """A short presigned link for files in our data bucket or a bucket import's, the client's own link otherwise."""
     if origin is not None:  # a file in the client's bucket (an import): a link signed with the import's credentials
         try:
             return presigned_get(origin, url, DATA_LINK_SECONDS)

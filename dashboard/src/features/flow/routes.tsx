@@ -1,0 +1,4 @@
+import type { RouteObject } from "react-router";
+import { FlowPage } from "./FlowPage";
+
+export const flowProjectTabs: RouteObject[] = [{ path: "flow", element: <FlowPage /> }];
