@@ -21,8 +21,9 @@ def content_security_policy(*, data_origins: Iterable[str] = (), stripe_origins:
         "default-src": "'self'",
         "script-src": f"'self' {stripe}",
         "style-src": "'self' 'unsafe-inline'",
-        "img-src": f"'self' data: blob: {data}",
-        "media-src": f"'self' blob: {data}",
+        # clients' data may sit on any https host (submitResource links): shown, never run
+        "img-src": f"'self' data: blob: https: {data}",
+        "media-src": f"'self' blob: https: {data}",
         "connect-src": f"'self' {data} {stripe}",
         "frame-src": stripe,
         "font-src": "'self'",

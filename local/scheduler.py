@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from bytebridge.aws import client
@@ -85,12 +86,18 @@ def _sqs_record(message: dict, queue_arn: str) -> dict:
     }
 
 
+@cache
+def _queue_url(name: str) -> str:
+    """A queue's URL follows from its name (and never changes): asked once, not on every poll of every queue."""
+    return client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+
+
 def pump_queue(spec: QueueSpec) -> int:
     """One poll of a consumer queue: at most one batch handed to its consumer. Returns how many records the
     consumer handled successfully (and were deleted)."""
     assert spec.consumer is not None, f"queue {spec.name} has no consumer to pump to"
     sqs = client("sqs")
-    url = sqs.get_queue_url(QueueName=resource_name(spec.name))["QueueUrl"]
+    url = _queue_url(resource_name(spec.name))
     messages = sqs.receive_message(
         QueueUrl=url, MaxNumberOfMessages=min(spec.batch_size, 10), AttributeNames=["All"], WaitTimeSeconds=0
     ).get("Messages", [])

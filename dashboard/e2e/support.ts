@@ -57,7 +57,8 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export function watchConsole(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    // the resource's address too: "Failed to load resource" alone does not say which
+    if (message.type() === "error") errors.push(`${message.text()} ${message.location().url}`);
   });
   page.on("pageerror", (error) => errors.push(error.message));
   return errors;

@@ -4,6 +4,9 @@ the same time, silent when disabled; and the one decorator order on every entry 
 
 import ast
 import json
+import os
+import subprocess
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -192,6 +195,33 @@ def test_a_broken_metric_never_fails_the_work_and_is_reported_once(emf, caplog):
 
 def test_tracing_is_off_outside_lambda():
     assert observability.tracer.disabled
+
+
+def _fresh_import(handler: str, environment: dict[str, str]) -> dict:
+    """Import a handler in a new interpreter: what it loaded, and whether its tracer is on."""
+    probe = (
+        "import importlib, json, sys\n"
+        f"importlib.import_module({handler!r})\n"
+        "from bytebridge import observability\n"
+        "tracer = observability.tracer\n"
+        "print(json.dumps({'xray': sorted(m for m in sys.modules if m.startswith('aws_xray_sdk'))[:3],"
+        " 'requests': 'requests' in sys.modules, 'disabled': bool(getattr(tracer, 'disabled', False))}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LAMBDA_TASK_ROOT", "POWERTOOLS_TRACE_DISABLED")}
+    done = subprocess.run([sys.executable, "-c", probe], env={**env, **environment}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_with_tracing_off_a_handler_never_loads_the_xray_sdk():
+    loaded = _fresh_import("account_api.handler", {})
+    assert loaded["disabled"] and loaded["xray"] == []
+
+
+def test_on_lambda_the_tracer_patches_botocore_and_http_only():
+    loaded = _fresh_import("account_api.handler", {"LAMBDA_TASK_ROOT": "/var/task", "AWS_XRAY_SDK_ENABLED": "false"})
+    assert not loaded["disabled"] and loaded["xray"]  # the real SDK, here
+    assert not loaded["requests"]  # patch_all would have imported requests (and the rest) to patch it
 
 
 def _decorators(function: ast.FunctionDef) -> list[str]:
