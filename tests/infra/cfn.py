@@ -23,6 +23,12 @@ class Synth:
         """logical id → resource, for one CloudFormation type."""
         return {k: r for k, r in self.raw[stage]["Resources"].items() if r["Type"] == type_}
 
+    def catalog_functions(self, stage: str = "dev") -> dict[str, dict]:
+        """The functions of infra.catalog (named by us), without CDK's own (the copier of the dashboard build)."""
+        return {
+            k: r for k, r in self.resources("AWS::Lambda::Function", stage).items() if "FunctionName" in r["Properties"]
+        }
+
     def function_id(self, name: str, stage: str = "dev") -> str:
         """Logical id of the Lambda function deployed for catalog function `name`."""
         return self.named("AWS::Lambda::Function", "FunctionName", name, stage)

@@ -130,7 +130,7 @@ def test_secrets_key_alias_is_stage_specific_and_passed_to_functions(synth, stag
     alias = f"alias/bytebridge-{stage}-secrets"
     template = synth.template(stage)
     template.has_resource_properties("AWS::KMS::Alias", {"AliasName": alias, "TargetKeyId": Match.any_value()})
-    for logical_id, function in synth.resources("AWS::Lambda::Function", stage).items():
+    for logical_id, function in synth.catalog_functions(stage).items():
         assert function["Properties"]["Environment"]["Variables"]["SECRETS_KEY_ID"] == alias, logical_id
 
 
@@ -187,7 +187,7 @@ def test_functions_get_the_bucket_names(synth):
     data = next(k for k in buckets if k.startswith("DataDataBucket"))
     exports = next(k for k in buckets if k.startswith("DataExportsBucket"))
     invoices = next(k for k in buckets if k.startswith("DataInvoicesBucket"))
-    for logical_id, function in synth.resources("AWS::Lambda::Function").items():
+    for logical_id, function in synth.catalog_functions().items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert variables["DATA_BUCKET"] == {"Ref": data}, logical_id
         assert variables["EXPORTS_BUCKET"] == {"Ref": exports}, logical_id

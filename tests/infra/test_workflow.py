@@ -122,7 +122,7 @@ def _function(template: dict, name: str) -> str:
     (found,) = [
         k
         for k, r in template["Resources"].items()
-        if r["Type"] == "AWS::Lambda::Function" and r["Properties"]["FunctionName"] == f"bytebridge-dev-{name}"
+        if r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("FunctionName") == f"bytebridge-dev-{name}"
     ]
     return found
 
