@@ -63,21 +63,6 @@ class ChainedCrowd(Crowd):
         super().__init__(*args, **kwargs)
         self.pending: dict[str, dict] = {}  # annotator → the assignment their last submit claimed
 
-    def _claim(self, annotator: SimulatedAnnotator) -> dict | None:
-        claimed = self._call(
-            annotator,
-            "POST",
-            "/worker/v1/assignments/claim",
-            {"families": FAMILIES, "waitSeconds": 0},
-            "worker POST /assignments/claim",
-        )
-        self.stats.claims += 1
-        assignment = json.loads(claimed["body"])["assignment"]
-        if assignment is None:
-            self.stats.empty_claims += 1
-            self.meter.api_request("  of which found no work")
-        return assignment
-
     def work_once(self, annotator: SimulatedAnnotator) -> bool:
         assignment = self.pending.pop(annotator.name, None) or self._claim(annotator)
         if assignment is None:

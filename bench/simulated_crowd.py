@@ -129,8 +129,8 @@ class Crowd:
         self.meter.api_request(route)
         return direct(resource_name("worker-api"), None)[0]
 
-    def work_once(self, annotator: SimulatedAnnotator) -> bool:
-        """One claim and, if it got a task, its data link and submit. Returns whether it got a task."""
+    def _claim(self, annotator: SimulatedAnnotator) -> dict | None:
+        """One claim: the assignment it got, or None (counted as an empty claim)."""
         claimed = self._call(
             annotator,
             "POST",
@@ -143,6 +143,12 @@ class Crowd:
         if assignment is None:
             self.stats.empty_claims += 1
             self.meter.api_request("  of which found no work")
+        return assignment
+
+    def work_once(self, annotator: SimulatedAnnotator) -> bool:
+        """One claim and, if it got a task, its data link and submit. Returns whether it got a task."""
+        assignment = self._claim(annotator)
+        if assignment is None:
             return False
         item_url = self._look(annotator, assignment)
         node_id = self.node_of_type[assignment["taskType"]]

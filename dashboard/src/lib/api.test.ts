@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fieldOf } from "../components/serverError";
 import { ApiError, dashboardCall, jsonCall } from "./api";
 import { saveSession } from "./session";
 
@@ -29,7 +30,7 @@ describe("the browser's calls", () => {
     const error = await dashboardCall("projects", {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe(2);
-    expect((error as ApiError).field).toBe("name");
+    expect(fieldOf(error, ["name", "type"])).toBe("name");
   });
 
   it("refuses to call a JWT API without a session and forgets the session on a 401", async () => {

@@ -15,12 +15,6 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
-
-  /** The field of the params the server named in its message ("params.name: …" or "name: …"), if any. */
-  get field(): string | null {
-    const match = /^(?:params\.)?([A-Za-z][\w.[\]]*)\s*:/.exec(this.message);
-    return match ? match[1] : null;
-  }
 }
 
 export const UNAUTHENTICATED = "unauthenticated";
